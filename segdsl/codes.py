@@ -1,0 +1,165 @@
+"""The registry of diagnostic codes: one entry per code, with a bad and a good example.
+
+``segdsl explain CODE`` and ``docs/diagnostics.md`` are both generated from this table,
+and a test checks that every code the tool can emit is listed here (and vice versa).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    code: str
+    title: str
+    explanation: str
+    bad: str = ""
+    good: str = ""
+
+
+_ENTRIES = [
+    # ---- reading files and syntax ----
+    CodeInfo("SEG001", "syntax error",
+             "The text does not follow the segment language. The message names what was "
+             "expected at that point.",
+             "age >= ", "age >= 18"),
+    CodeInfo("SEG002", "unexpected character or unterminated string",
+             "A character that cannot start any word of the language, or a string whose "
+             "closing quote is missing on the same line.",
+             "region = 'UK", "region = 'UK'"),
+    CodeInfo("SEG003", "cannot read file",
+             "A segment path does not exist, is not readable, or is not UTF-8 text.",
+             "segdsl check missing.seg", "segdsl check segments/"),
+    CodeInfo("SEG004", "invalid date or timestamp",
+             "An unquoted date or timestamp that does not exist on the calendar.",
+             "signup_date >= 2024-02-30", "signup_date >= 2024-02-29"),
+    # ---- names ----
+    CodeInfo("SEG101", "unknown field",
+             "The name is not a field or trait of the entity in the schema.",
+             "agee >= 18", "age >= 18"),
+    CodeInfo("SEG102", "unknown relation",
+             "The name used in count(…), has/no or an aggregate is not a relation in the schema.",
+             "count(order) >= 3", "count(orders) >= 3"),
+    CodeInfo("SEG103", "unknown relation field",
+             "The field is not one of the relation's fields.",
+             "sum(orders.amnt) > 5", "sum(orders.amount) > 5"),
+    CodeInfo("SEG104", "relation field used outside its filter",
+             "A relation's field can only be used inside an aggregate or in the `where` filter "
+             "of has/no. Outside parentheses, a has/no filter takes one condition; put a filter "
+             "with and/or in parentheses.",
+             "has orders where amount > 100 and status = 'paid'",
+             "has orders where (amount > 100 and status = 'paid')"),
+    # ---- types and values ----
+    CodeInfo("SEG110", "operator does not apply to this type",
+             "The condition cannot be used with a field of this type, e.g. text matching on a "
+             "number or ordering on an enum.",
+             "age contains 'x'", "email contains 'x'"),
+    CodeInfo("SEG111", "value has the wrong type",
+             "The value compared with a field must be of the field's type.",
+             "age >= '18'", "age >= 18"),
+    CodeInfo("SEG112", "unknown enum value",
+             "Enum fields only take the values declared in the schema (case-sensitive).",
+             "region = 'Uk'", "region = 'UK'"),
+    CodeInfo("SEG113", "empty or mixed list",
+             "A list of values must hold at least one value, all of the same type.",
+             "region in ()", "region in ('UK', 'IE')"),
+    CodeInfo("SEG114", "empty range",
+             "The low bound of a range is above its high bound, so it matches nobody.",
+             "age 40..25", "age 25..40"),
+    CodeInfo("SEG115", "invalid regular expression",
+             "The pattern given to `matches` is not a valid regular expression.",
+             "email matches '(['", "email matches '^[a-z]+@'"),
+    CodeInfo("SEG116", "null is not a value",
+             "Missing values are tested with `is null` / `is not null`, not compared.",
+             "phone = null", "phone is null"),
+    CodeInfo("SEG117", "not a condition",
+             "A field or aggregate used on its own must be a yes/no (bool) value.",
+             "age", "age >= 18"),
+    CodeInfo("SEG118", "aggregate does not apply to this field",
+             "sum and avg need a number; min and max need a number, date, timestamp or text.",
+             "sum(orders.status) > 3", "sum(orders.amount) > 3"),
+    CodeInfo("SEG119", "invalid percentage",
+             "top/bottom take a percentage greater than 0 and at most 100.",
+             "lifetime_value in top 0%", "lifetime_value in top 10%"),
+    CodeInfo("SEG120", "invalid window",
+             "A time window needs a positive length and a date or timestamp to apply to.",
+             "last_seen_at in last 0 days", "last_seen_at in last 30 days"),
+    # ---- segments and traits ----
+    CodeInfo("SEG130", "unknown segment",
+             "`in segment NAME` names a segment that is not in the given files or folders.",
+             "in segment hig_value", "in segment high_value"),
+    CodeInfo("SEG131", "duplicate segment name",
+             "Two segments share a name; names must be unique across the files checked together.",
+             "segment vip … segment vip", "segment vip … segment vip_eu"),
+    CodeInfo("SEG132", "segment reference cycle",
+             "Segments refer to each other in a loop, so none of them has a meaning.",
+             "segment a where in segment b / segment b where in segment a",
+             "segment a where age > 30 / segment b where in segment a"),
+    CodeInfo("SEG133", "trait cycle",
+             "Traits refer to each other in a loop.",
+             "traits: {a: b > 1, b: a}", "traits: {a: age > 1, b: a}"),
+    CodeInfo("SEG134", "no such segment",
+             "--segment names a segment that the given files do not define.",
+             "segdsl compile x.seg --segment vipp", "segdsl compile x.seg --segment vip"),
+    # ---- dialects ----
+    CodeInfo("SEG140", "not supported by the dialect",
+             "The chosen SQL dialect cannot express this condition correctly, so segdsl refuses "
+             "rather than emit SQL that would fail or give a different answer on the warehouse.",
+             "email matches '^a' (with --dialect sqlite)", "email starts with 'a'"),
+    # ---- schema ----
+    CodeInfo("SEG201", "cannot read schema",
+             "The schema file is missing, unreadable or not valid YAML.",
+             "segdsl check x.seg --schema nope.yml", "segdsl check x.seg --schema schema.yml"),
+    CodeInfo("SEG202", "invalid schema",
+             "The schema is valid YAML but not a valid segdsl schema: a required key is missing, "
+             "a key is unknown or a value has the wrong shape.",
+             "fields: [age]", "fields: {age: int}"),
+    CodeInfo("SEG203", "unknown type",
+             "Field types are int, decimal, string, bool, date, timestamp, enum (with values) "
+             "and list<T>.",
+             "age: integer", "age: int"),
+    CodeInfo("SEG204", "duplicate name in schema",
+             "A trait has the same name as a field, or a relation field repeats.",
+             "fields: {ltv: decimal}  traits: {ltv: …}", "traits: {lifetime_value: …}"),
+    # ---- command line ----
+    CodeInfo("SEG301", "usage error",
+             "A command-line option or argument is missing or invalid.",
+             "segdsl run", "segdsl run segments/ --db demo.duckdb"),
+    CodeInfo("SEG302", "database error",
+             "The database could not be opened, or a table or column the schema names is "
+             "missing or has the wrong type.",
+             "segdsl run x.seg --db missing.duckdb", "segdsl demo --db demo.duckdb"),
+]
+
+CODES: dict[str, CodeInfo] = {entry.code: entry for entry in _ENTRIES}
+
+
+def explain(code: str) -> str | None:
+    info = CODES.get(code.upper())
+    if info is None:
+        return None
+    parts = [f"{info.code}: {info.title}", "", info.explanation]
+    if info.bad:
+        parts += ["", "Wrong:", f"    {info.bad}"]
+    if info.good:
+        parts += ["", "Right:", f"    {info.good}"]
+    return "\n".join(parts)
+
+
+def markdown() -> str:
+    """The diagnostics reference page (docs/diagnostics.md), generated from the table above."""
+    lines = [
+        "# Diagnostic codes",
+        "",
+        "Generated from `segdsl/codes.py` (`segdsl explain CODE` prints the same text).",
+        "A test keeps this page and the code in step.",
+        "",
+    ]
+    for info in _ENTRIES:
+        lines += [f"## {info.code}: {info.title}", "", info.explanation, ""]
+        if info.bad:
+            lines += ["Wrong:", "", "```", info.bad, "```", ""]
+        if info.good:
+            lines += ["Right:", "", "```", info.good, "```", ""]
+    return "\n".join(lines)

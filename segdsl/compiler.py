@@ -1,0 +1,37 @@
+"""IR → SQL text for a dialect. The only entry point that imports sqlglot."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlglot import exp
+
+from segdsl import dialects, ir
+from segdsl.dialects import Dialect
+from segdsl.schema import Schema
+from segdsl.sql.builder import QueryBuilder
+from segdsl.sql.lowering import lowering_for
+
+
+def builder_for(schema: Schema, dialect: Dialect, as_of: dt.date | None) -> QueryBuilder:
+    return QueryBuilder(schema, lowering_for(dialect, as_of))
+
+
+def render(expression: exp.Expression, dialect: Dialect, pretty: bool = True) -> str:
+    """SQL text with every identifier quoted, deterministic for the same input."""
+    return expression.sql(dialect=dialect.sqlglot, identify=True, pretty=pretty)
+
+
+def segment_sql(segment: ir.Segment, schema: Schema, dialect: str | Dialect = "duckdb",
+                as_of: dt.date | None = None, pretty: bool = True) -> str:
+    chosen = dialect if isinstance(dialect, Dialect) else dialects.DIALECTS[dialect]
+    query = builder_for(schema, chosen, as_of).members_query(segment.pred)
+    return render(query, chosen, pretty)
+
+
+def membership_sql(segments: list[ir.Segment], schema: Schema, dialect: str | Dialect = "duckdb",
+                   as_of: dt.date | None = None, pretty: bool = True) -> str:
+    chosen = dialect if isinstance(dialect, Dialect) else dialects.DIALECTS[dialect]
+    preds = {segment.name: segment.pred for segment in segments}
+    query = builder_for(schema, chosen, as_of).membership_query(preds)
+    return render(query, chosen, pretty)

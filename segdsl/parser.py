@@ -1,0 +1,521 @@
+"""Text → AST. The only module that knows about Lark.
+
+The grammar ships inside the package (``segdsl/segdsl.lark``) and the LALR parser is built
+once per process, with Lark's grammar cache. Syntax errors become plain-English
+diagnostics (never Lark terminal names); after an error the parser resumes at the next
+``segment`` line, so one run reports the mistakes in every segment of a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from pathlib import PurePath
+from typing import Any
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.tree import Meta
+
+from segdsl import syntax as s
+from segdsl.diagnostics import Diagnostic, Source, make
+
+_SEGMENT_START = re.compile(r"^[ \t]*segment\s+\S+\s+(?:where|description)\b", re.MULTILINE)
+_NAME_OK = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+@lru_cache(maxsize=1)
+def _lark() -> Lark:
+    text = resources.files("segdsl").joinpath("segdsl.lark").read_text(encoding="utf-8")
+    return Lark(
+        text,
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        cache=True,
+    )
+
+
+def grammar_text() -> str:
+    return resources.files("segdsl").joinpath("segdsl.lark").read_text(encoding="utf-8")
+
+
+def parse_file(text: str, path: str) -> tuple[s.SegmentFile, list[Diagnostic]]:
+    """Parse a whole .seg file. A bare expression becomes one segment named after the file.
+
+    A file of segments is cut at each ``segment NAME where|description`` line and every
+    piece is parsed on its own, so a mistake in one segment does not hide the others.
+    """
+    source = Source(path, text)
+    starts = [m.start() for m in _SEGMENT_START.finditer(text)]
+    if not starts:
+        return _parse_bare(text, path, source)
+    segments: list[s.Segment] = []
+    diagnostics: list[Diagnostic] = []
+    bounds = list(zip(starts, [*starts[1:], len(text)], strict=True))
+    if _has_content(text[: starts[0]]):
+        bounds.insert(0, (0, starts[0]))
+    for begin, end in bounds:
+        piece = _mask(text, begin, end)
+        try:
+            result = _ToAst().transform(_lark().parse(piece))
+        except UnexpectedInput as error:
+            diagnostics.append(_syntax_diagnostic(error, piece, source))
+            continue
+        if isinstance(result, list):
+            segments.extend(result)
+        else:
+            diagnostics.append(make(
+                "SEG001", "a file with segments can only hold segments; this condition is outside any",
+                source, _expr_span(result), "start it with 'segment NAME where …'"))
+    return s.SegmentFile(path, text, tuple(segments)), diagnostics
+
+
+def _parse_bare(text: str, path: str, source: Source) -> tuple[s.SegmentFile, list[Diagnostic]]:
+    try:
+        result = _ToAst().transform(_lark().parse(text))
+    except UnexpectedInput as error:
+        return s.SegmentFile(path, text, ()), [_syntax_diagnostic(error, text, source)]
+    if isinstance(result, list):  # pragma: no cover - only without a segment line
+        return s.SegmentFile(path, text, tuple(result)), []
+    stem = PurePath(path).stem if path not in ("", "-", "<expr>") else "segment"
+    name = stem if _NAME_OK.match(stem) else (re.sub(r"\W", "_", stem) or "segment")
+    segment = s.Segment(s.Name(name, s.Span.point()), None, result, _expr_span(result), True)
+    return s.SegmentFile(path, text, (segment,)), []
+
+
+def _has_content(text: str) -> bool:
+    return any(line.strip() and not line.strip().startswith("#") for line in text.splitlines())
+
+
+def _mask(text: str, begin: int, end: int) -> str:
+    """Blank everything outside text[begin:end] (newlines kept), so positions stay true."""
+    if begin == 0 and end == len(text):
+        return text
+    head = re.sub(r"[^\n]", " ", text[:begin])
+    return head + text[begin:end]
+
+
+def parse_expression(text: str, path: str = "<expr>") -> tuple[s.Expr | None, list[Diagnostic]]:
+    """Parse one expression (a trait, a -e argument). Returns None when it has errors."""
+    parsed, diagnostics = parse_file(text, path)
+    if diagnostics:
+        return None, diagnostics
+    if len(parsed.segments) != 1 or not parsed.segments[0].implicit:
+        span = parsed.segments[0].span if parsed.segments else s.Span.point()
+        return None, [
+            make("SEG001", "expected an expression here, not a segment definition",
+                 Source(path, text), span)
+        ]
+    return parsed.segments[0].expr, []
+
+
+# ---- errors -----------------------------------------------------------------------
+
+_VALUE_TERMINALS = {"INT", "NUMBER", "STRING", "DATE", "TIMESTAMP", "TRUE", "FALSE", "NULL"}
+_UNITS = {"DAY", "DAYS", "WEEK", "WEEKS", "MONTH", "MONTHS", "YEAR", "YEARS"}
+_FRIENDLY = {
+    "NAME": "a field name",
+    "QUOTED_NAME": "a field name",
+    "STRING": "a quoted text such as 'abc'",
+    "INT": "a whole number",
+    "NUMBER": "a number",
+    "DATE": "a date such as 2024-01-01",
+    "TIMESTAMP": "a timestamp such as 2024-01-01T10:30:00",
+    "COMPARE": "a comparison (=, !=, <, <=, >, >=)",
+    "RANGE": "'..'",
+    "PERCENT": "'%'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "COMMA": "','",
+    "DOT": "'.'",
+    "$END": "the end of the text",
+}
+
+
+def _describe_expected(expected: set[str]) -> str:
+    names = set(expected)
+    if len(names & _VALUE_TERMINALS) >= 3:
+        return "a value such as 42, 'text' or 2024-01-01"
+    if "COMPARE" in names and "IS" in names:
+        return "a condition such as '>= 18', \"= 'UK'\", 'in (…)' or 'is null'"
+    if names & _UNITS:
+        return "a time unit (days, weeks, months or years)"
+    if {"SUM", "COUNT", "NAME"} <= names:
+        return "a condition such as \"age >= 18\", \"has orders\" or \"count(orders) > 2\""
+    words = []
+    for name in sorted(names, key=lambda n: (n == "$END", n)):
+        if name in _FRIENDLY:
+            words.append(_FRIENDLY[name])
+        elif name.isalpha():
+            words.append(f"'{name.lower()}'")
+    words = list(dict.fromkeys(words))
+    if not words:
+        return "something else"
+    if len(words) > 6:
+        words = [*words[:6], "…"]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _error_pos(error: UnexpectedInput, text: str) -> int:
+    if isinstance(error, UnexpectedToken) and error.token.type == "$END":
+        return len(_strip_trailing(text))
+    pos = getattr(error, "pos_in_stream", None)
+    return pos if isinstance(pos, int) else len(text)
+
+
+def _acceptable(error: UnexpectedToken) -> set[str]:
+    """Terminals that really fit here (LALR's own list is widened by merged states)."""
+    interactive = error.interactive_parser
+    if interactive is not None:
+        try:
+            accepted = set(interactive.accepts())
+        except Exception:  # noqa: BLE001 - fall back to LALR's list on any internal error
+            accepted = set()
+        if accepted:
+            return accepted
+    return set(error.expected)
+
+
+def _previous_token(text: str, pos: int) -> str | None:
+    previous = None
+    try:
+        for token in _lark().lex(text[:pos], dont_ignore=False):
+            previous = str(token)
+    except UnexpectedInput:
+        pass
+    return previous
+
+
+def _syntax_diagnostic(error: UnexpectedInput, text: str, source: Source) -> Diagnostic:
+    pos = _error_pos(error, text)
+    line, column = error.line, error.column
+    if isinstance(error, UnexpectedToken) and error.token.type == "$END" or line < 1:
+        line, column = _line_col(text, pos)
+    span = s.Span(pos, pos + 1, line, column, line, column + 1)
+    previous = _previous_token(text, pos)
+    after = f" after '{previous}'" if previous else ""
+    if isinstance(error, UnexpectedCharacters):
+        char = text[pos] if pos < len(text) else ""
+        if char in "'\"":
+            return make("SEG002", "this text has no closing quote on the same line", source, span,
+                        f"end the text with {char}; a quote inside is written twice ({char}{char})")
+        hint = _character_hint(text, pos)
+        return make("SEG002", f"unexpected character {char!r}{after}", source, span, hint)
+    if isinstance(error, UnexpectedToken):
+        expected = _describe_expected(_acceptable(error))
+        token = error.token
+        if token.type == "$END":
+            found = "but the text ended"
+        else:
+            found = f"found '{token}'"
+            span = s.Span(pos, pos + len(str(token)), line, column, line, column + len(str(token)))
+        return make("SEG001", f"expected {expected}{after}, {found}", source, span,
+                    _token_hint(str(token), previous))
+    if isinstance(error, UnexpectedEOF):  # pragma: no cover - LALR reports $END tokens instead
+        return make("SEG001", "the text ended too early", source, span)
+    return make("SEG001", "syntax error", source, span)  # pragma: no cover
+
+
+def _character_hint(text: str, pos: int) -> str | None:
+    two = text[pos:pos + 2]
+    if two == "&&":
+        return "write 'and' instead of '&&'"
+    if two == "||":
+        return "write 'or' instead of '||'"
+    if text[pos:pos + 1] == "!":
+        return "write 'not' instead of '!'"
+    if text[pos:pos + 1] == "&":
+        return "write 'and' instead of '&'"
+    if text[pos:pos + 1] == "|":
+        return "write 'or' instead of '|'"
+    return None
+
+
+def _token_hint(token: str, previous: str | None) -> str | None:
+    if token in {"AND", "OR", "NOT", "IN", "IS", "NULL", "WHERE", "SEGMENT", "BETWEEN"}:
+        return f"keywords are written in lower case: '{token.lower()}'"
+    if previous in {"=", "!=", "<>", "=="} and token.isidentifier():
+        return f"put text values in quotes: '{token}'"
+    if token in {"count", "sum", "avg", "min", "max", "in", "has", "no", "all", "any", "last"} and previous:
+        return f"'{token}' is a keyword; a field with that name is written in backticks: `{token}`"
+    return None
+
+
+def _strip_trailing(text: str) -> str:
+    """The text without trailing blanks and comments: where an unfinished condition ends."""
+    lines = text.rstrip().splitlines()
+    while lines and lines[-1].lstrip().startswith("#"):
+        lines.pop()
+    return "\n".join(lines).rstrip()
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return line, column
+
+
+# ---- parse tree → AST ---------------------------------------------------------------
+
+
+def _span(meta: Meta) -> s.Span:
+    if getattr(meta, "empty", True):
+        return s.Span.point()
+    return s.Span(meta.start_pos, meta.end_pos, meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _token_span(token: Token) -> s.Span:
+    start = token.start_pos or 0
+    return s.Span(start, token.end_pos or start, token.line or 1, token.column or 1,
+                  token.end_line or token.line or 1, token.end_column or token.column or 1)
+
+
+def _join(first: s.Span, last: s.Span) -> s.Span:
+    return s.Span(first.start, last.end, first.line, first.column, last.end_line, last.end_column)
+
+
+def _expr_span(expr: Any) -> s.Span:
+    span: s.Span = expr.span
+    return span
+
+
+def _nodes(children: list[Any]) -> list[Any]:
+    """Children without keyword tokens."""
+    return [c for c in children if not isinstance(c, Token)]
+
+
+_UNIT_OF = {"day": "day", "days": "day", "week": "week", "weeks": "week",
+            "month": "month", "months": "month", "year": "year", "years": "year"}
+_OP_OF = {"==": "=", "<>": "!="}
+
+
+@v_args(meta=True)
+class _ToAst(Transformer[Token, Any]):
+    """Builds frozen AST nodes; each callback is named after a grammar rule or alias."""
+
+    # files
+    def segment_file(self, meta: Meta, children: list[Any]) -> list[s.Segment]:
+        return list(children)
+
+    def bare_file(self, meta: Meta, children: list[Any]) -> Any:
+        return children[0]
+
+    def segment(self, meta: Meta, children: list[Any]) -> s.Segment:
+        parts = _nodes(children)
+        name = parts[0]
+        description = parts[1] if len(parts) == 3 else None
+        return s.Segment(name, description, parts[-1], _span(meta))
+
+    def description(self, meta: Meta, children: list[Any]) -> s.String:
+        result: s.String = _nodes(children)[0]
+        return result
+
+    # boolean structure
+    def or_expr(self, meta: Meta, children: list[Any]) -> s.Or:
+        return s.Or(tuple(_nodes(children)), _span(meta))
+
+    def and_expr(self, meta: Meta, children: list[Any]) -> s.And:
+        return s.And(tuple(_nodes(children)), _span(meta))
+
+    def not_(self, meta: Meta, children: list[Any]) -> s.Not:
+        return s.Not(_nodes(children)[0], _span(meta))
+
+    # conditions
+    def in_segment(self, meta: Meta, children: list[Any]) -> s.InSegment:
+        return s.InSegment(_nodes(children)[0], _span(meta))
+
+    def _rows(self, meta: Meta, children: list[Any], negated: bool) -> s.HasRows:
+        parts = _nodes(children)
+        window = next((p for p in parts[1:] if isinstance(p, _WINDOW_TYPES)), None)
+        rest = [p for p in parts[1:] if p is not window]
+        return s.HasRows(parts[0], window, rest[0] if rest else None, negated, _span(meta))
+
+    def has_rows(self, meta: Meta, children: list[Any]) -> s.HasRows:
+        return self._rows(meta, children, False)
+
+    def no_rows(self, meta: Meta, children: list[Any]) -> s.HasRows:
+        return self._rows(meta, children, True)
+
+    def bare_bool(self, meta: Meta, children: list[Any]) -> s.BareBool:
+        return s.BareBool(children[0], _span(meta))
+
+    def compare(self, meta: Meta, children: list[Any]) -> s.Compare:
+        operand, op_token, value = children
+        op = _OP_OF.get(str(op_token), str(op_token))
+        return s.Compare(operand, op, value, _token_span(op_token), _span(meta))
+
+    def range(self, meta: Meta, children: list[Any]) -> s.Range:
+        operand, low, high = _nodes(children)
+        return s.Range(operand, low, high, _span(meta))
+
+    def _in_list(self, meta: Meta, children: list[Any], negated: bool) -> s.InList:
+        operand, (values, list_span) = _nodes(children)
+        return s.InList(operand, values, negated, list_span, _span(meta))
+
+    def in_list(self, meta: Meta, children: list[Any]) -> s.InList:
+        return self._in_list(meta, children, False)
+
+    def not_in_list(self, meta: Meta, children: list[Any]) -> s.InList:
+        return self._in_list(meta, children, True)
+
+    def starts_with(self, meta: Meta, children: list[Any]) -> s.TextMatch:
+        operand, value = _nodes(children)
+        return s.TextMatch(operand, "starts_with", value, _span(meta))
+
+    def ends_with(self, meta: Meta, children: list[Any]) -> s.TextMatch:
+        operand, value = _nodes(children)
+        return s.TextMatch(operand, "ends_with", value, _span(meta))
+
+    def contains(self, meta: Meta, children: list[Any]) -> s.TextMatch:
+        operand, value = _nodes(children)
+        return s.TextMatch(operand, "contains", value, _span(meta))
+
+    def matches(self, meta: Meta, children: list[Any]) -> s.Matches:
+        operand, pattern = _nodes(children)
+        return s.Matches(operand, pattern, _span(meta))
+
+    def is_null(self, meta: Meta, children: list[Any]) -> s.IsNull:
+        return s.IsNull(_nodes(children)[0], False, _span(meta))
+
+    def is_not_null(self, meta: Meta, children: list[Any]) -> s.IsNull:
+        return s.IsNull(_nodes(children)[0], True, _span(meta))
+
+    def _list_has(self, meta: Meta, children: list[Any], mode: Any) -> s.ListHas:
+        operand, (values, list_span) = _nodes(children)
+        return s.ListHas(operand, mode, values, list_span, _span(meta))
+
+    def has_any(self, meta: Meta, children: list[Any]) -> s.ListHas:
+        return self._list_has(meta, children, "any")
+
+    def has_all(self, meta: Meta, children: list[Any]) -> s.ListHas:
+        return self._list_has(meta, children, "all")
+
+    def time_condition(self, meta: Meta, children: list[Any]) -> s.TimeCondition:
+        operand, window = _nodes(children)
+        return s.TimeCondition(operand, window, _span(meta))
+
+    def top_percent(self, meta: Meta, children: list[Any]) -> s.Percentile:
+        operand, number = _nodes(children)
+        return s.Percentile(operand, "top", number, _span(meta))
+
+    def bottom_percent(self, meta: Meta, children: list[Any]) -> s.Percentile:
+        operand, number = _nodes(children)
+        return s.Percentile(operand, "bottom", number, _span(meta))
+
+    # windows and time
+    def last_window(self, meta: Meta, children: list[Any]) -> s.LastWindow:
+        return s.LastWindow(self._duration(meta, children), _span(meta))
+
+    def before_window(self, meta: Meta, children: list[Any]) -> s.BeforeWindow:
+        return s.BeforeWindow(_nodes(children)[0], _span(meta))
+
+    def after_window(self, meta: Meta, children: list[Any]) -> s.AfterWindow:
+        return s.AfterWindow(_nodes(children)[0], _span(meta))
+
+    def between_window(self, meta: Meta, children: list[Any]) -> s.BetweenWindow:
+        low, high = _nodes(children)
+        return s.BetweenWindow(low, high, _span(meta))
+
+    def window(self, meta: Meta, children: list[Any]) -> Any:
+        return children[0]
+
+    def date_ref(self, meta: Meta, children: list[Any]) -> s.Date:
+        return self.date(meta, children)
+
+    def timestamp_ref(self, meta: Meta, children: list[Any]) -> s.Timestamp:
+        return self.timestamp(meta, children)
+
+    def ago_ref(self, meta: Meta, children: list[Any]) -> s.Ago:
+        return s.Ago(self._duration(meta, children), _span(meta))
+
+    def today_ref(self, meta: Meta, children: list[Any]) -> s.Today:
+        return s.Today(_span(meta))
+
+    def _duration(self, meta: Meta, children: list[Any]) -> s.Duration:
+        amount = next(c for c in children if isinstance(c, Token) and c.type == "INT")
+        unit = next(c for c in children if isinstance(c, str) and not isinstance(c, Token))
+        return s.Duration(int(amount), _UNIT_OF[unit], _span(meta))  # type: ignore[arg-type]
+
+    def unit(self, meta: Meta, children: list[Any]) -> str:
+        return str(children[0])
+
+    # operands
+    def field(self, meta: Meta, children: list[Any]) -> s.FieldRef:
+        return s.FieldRef(children[0], _span(meta))
+
+    def relation_field(self, meta: Meta, children: list[Any]) -> s.RelationFieldRef:
+        relation, field = _nodes(children)
+        return s.RelationFieldRef(relation, field, _span(meta))
+
+    def _aggregate(self, meta: Meta, func: Any, parts: list[Any]) -> s.Aggregate:
+        names = [p for p in parts if isinstance(p, s.Name)]
+        window = next((p for p in parts if isinstance(p, _WINDOW_TYPES)), None)
+        rest = [p for p in parts if not isinstance(p, s.Name) and p is not window]
+        field = names[1] if len(names) > 1 else None
+        return s.Aggregate(func, names[0], field, window, rest[0] if rest else None, _span(meta))
+
+    def count_rows(self, meta: Meta, children: list[Any]) -> s.Aggregate:
+        return self._aggregate(meta, "count", _nodes(children))
+
+    def count_distinct(self, meta: Meta, children: list[Any]) -> s.Aggregate:
+        return self._aggregate(meta, "count_distinct", _nodes(children))
+
+    def aggregate(self, meta: Meta, children: list[Any]) -> s.Aggregate:
+        func, *parts = _nodes(children)
+        return self._aggregate(meta, func, parts)
+
+    def agg_func(self, meta: Meta, children: list[Any]) -> str:
+        return str(children[0])
+
+    # values
+    def value_list(self, meta: Meta, children: list[Any]) -> tuple[tuple[Any, ...], s.Span]:
+        return tuple(_nodes(children)), _span(meta)
+
+    def number(self, meta: Meta, children: list[Any]) -> s.Number:
+        text = str(children[0])
+        return s.Number(Decimal(text), text, _span(meta))
+
+    def string(self, meta: Meta, children: list[Any]) -> s.String:
+        raw = str(children[0])
+        quote = raw[0]
+        return s.String(raw[1:-1].replace(quote * 2, quote), _span(meta))
+
+    def date(self, meta: Meta, children: list[Any]) -> s.Date:
+        text = str(children[0])
+        try:
+            value: dt.date | None = dt.date.fromisoformat(text)
+        except ValueError:
+            value = None
+        return s.Date(text, value, _span(meta))
+
+    def timestamp(self, meta: Meta, children: list[Any]) -> s.Timestamp:
+        text = str(children[0])
+        try:
+            value: dt.datetime | None = dt.datetime.fromisoformat(text)
+        except ValueError:
+            value = None
+        return s.Timestamp(text, value, _span(meta))
+
+    def true(self, meta: Meta, children: list[Any]) -> s.Bool:
+        return s.Bool(True, _span(meta))
+
+    def false(self, meta: Meta, children: list[Any]) -> s.Bool:
+        return s.Bool(False, _span(meta))
+
+    def null(self, meta: Meta, children: list[Any]) -> s.Null:
+        return s.Null(_span(meta))
+
+    def name(self, meta: Meta, children: list[Any]) -> s.Name:
+        token = children[0]
+        text = str(token)
+        if token.type == "QUOTED_NAME":
+            text = text[1:-1]
+        return s.Name(text, _token_span(token))
+
+
+_WINDOW_TYPES = (s.LastWindow, s.BeforeWindow, s.AfterWindow, s.BetweenWindow)

@@ -1,0 +1,82 @@
+"""Files and folders → one checked program: every segment, resolved, or diagnostics.
+
+This is what ``check``, ``compile`` and ``run`` share: collect ``*.seg`` files (folders
+recursively), parse them, and check them together so ``in segment NAME`` can refer to any
+segment given on the command line. No sqlglot here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from segdsl import ir
+from segdsl.checker import Checker
+from segdsl.diagnostics import Diagnostic, Source, make
+from segdsl.dialects import Dialect
+from segdsl.parser import parse_file
+from segdsl.schema import Schema
+from segdsl.syntax import SegmentFile, Span
+
+
+@dataclass
+class Program:
+    schema: Schema
+    segments: dict[str, ir.Segment]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[SegmentFile] = field(default_factory=list)
+    used_traits: set[str] = field(default_factory=set)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def find_segment_files(paths: list[str]) -> tuple[list[str], list[Diagnostic]]:
+    """Files as given, folders searched recursively for *.seg, in a stable order."""
+    found: list[str] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found.extend(sorted(str(p) for p in Path(path).rglob("*.seg") if p.is_file()))
+        elif os.path.exists(path):
+            found.append(path)
+        else:
+            problems.append(make("SEG003", f"no such file or folder: {path}", Source(path, ""),
+                                 Span.point(), "check the path, or pass a folder of .seg files"))
+    return list(dict.fromkeys(found)), problems
+
+
+def read_sources(paths: list[str]) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
+    files, problems = find_segment_files(paths)
+    sources: list[tuple[str, str]] = []
+    for path in files:
+        try:
+            sources.append((path, Path(path).read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else "not UTF-8 text"
+            problems.append(make("SEG003", f"cannot read {path}: {reason}", Source(path, ""), Span.point()))
+    return sources, problems
+
+
+def build_program(sources: list[tuple[str, str]], schema: Schema,
+                  dialect: Dialect | None = None) -> Program:
+    """Parse and check all sources together against one schema."""
+    diagnostics: list[Diagnostic] = []
+    files: list[SegmentFile] = []
+    for path, text in sources:
+        parsed, problems = parse_file(text, path)
+        files.append(parsed)
+        diagnostics.extend(problems)
+    checker = Checker(schema, dialect)
+    checker.check_traits()
+    segments = checker.check_files(files)
+    diagnostics.extend(checker.diagnostics)
+    unique = list(dict.fromkeys(diagnostics))
+    unique.sort(key=lambda d: d.sort_key())
+    return Program(schema, segments, unique, files, checker.used_traits)

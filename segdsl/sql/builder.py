@@ -1,0 +1,355 @@
+"""IR → one sqlglot SELECT that returns one row per member and one column (the key).
+
+Query shape, chosen for speed on real data:
+
+* attribute-only segments are a plain ``SELECT key FROM entity WHERE …``;
+* all aggregates over one relation share ONE grouped pass over that relation
+  (conditional aggregates), restricted to the widest window any of them needs, joined
+  once to the entity table;
+* top/bottom N% ranks are computed once per distinct value over all entities.
+
+Two-valued logic: predicates are lowered in negation normal form; a negated atom whose
+value can be missing also accepts the missing value, so ``not X`` is the exact complement
+of ``X`` and NULL never leaks into the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from sqlglot import exp
+
+from segdsl import ir
+from segdsl.schema import Schema
+from segdsl.sql.lowering import Lowering, resolve_day
+
+ENTITY_ALIAS = "e"
+ROW_ALIAS = "r"
+KEY_ALIAS = "entity_key"
+
+
+def table_expr(name: str) -> exp.Expression:
+    """A table name, a schema-qualified name (parts quoted) or, for DuckDB, a file path."""
+    if "/" in name or name.endswith((".parquet", ".csv", ".json", ".ndjson")):
+        return exp.Table(this=exp.Literal.string(name))
+    parts = name.split(".")
+    table = exp.to_identifier(parts[-1], quoted=True)
+    db = exp.to_identifier(parts[-2], quoted=True) if len(parts) >= 2 else None
+    catalog = exp.to_identifier(parts[-3], quoted=True) if len(parts) >= 3 else None
+    return exp.Table(this=table, db=db, catalog=catalog)
+
+
+def _col(name: str, table: str) -> exp.Column:
+    return exp.column(name, table=table, quoted=True)
+
+
+@dataclass
+class _RelationPlan:
+    alias: str
+    cte: str
+    relation: ir.RelationRef
+    columns: dict[ir.Aggregation, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Plan:
+    relations: dict[str, _RelationPlan] = field(default_factory=dict)
+    percentiles: dict[tuple[ir.Value, str], str] = field(default_factory=dict)
+
+
+class QueryBuilder:
+    """Builds the SELECT for one predicate; reusable across segments of one schema."""
+
+    def __init__(self, schema: Schema, lowering: Lowering) -> None:
+        self.schema = schema
+        self.low = lowering
+
+    # ---- public ------------------------------------------------------------------
+    def members_query(self, pred: ir.Pred) -> exp.Select:
+        plan = self._plan([pred])
+        select = self._from_entity(plan, [_col(self.schema.key, ENTITY_ALIAS)])
+        return select.where(self.pred(pred, plan, negate=False), copy=False)
+
+    def membership_query(self, preds: dict[str, ir.Pred]) -> exp.Select:
+        """The key plus one boolean column per segment, all in one pass."""
+        plan = self._plan(list(preds.values()))
+        columns: list[exp.Expression] = [_col(self.schema.key, ENTITY_ALIAS)]
+        for name, pred in preds.items():
+            value = exp.Coalesce(this=self.pred(pred, plan, negate=False), expressions=[exp.false()])
+            columns.append(exp.alias_(value, name, quoted=True))
+        return self._from_entity(plan, columns)
+
+    # ---- planning -----------------------------------------------------------------
+    def _plan(self, preds: list[ir.Pred]) -> _Plan:
+        plan = _Plan()
+        for pred in preds:
+            for aggregation in ir.aggregations(pred):
+                name = aggregation.relation.name
+                if name not in plan.relations:
+                    index = len(plan.relations) + 1
+                    plan.relations[name] = _RelationPlan(f"rel{index}", f"seg_{name}", aggregation.relation)
+                rel = plan.relations[name]
+                rel.columns.setdefault(aggregation, f"a{len(rel.columns) + 1}")
+            for percentile in ir.percentiles(pred):
+                plan.percentiles.setdefault((percentile.value, percentile.side),
+                                            f"pct{len(plan.percentiles) + 1}")
+        return plan
+
+    def _from_entity(self, plan: _Plan, columns: list[exp.Expression]) -> exp.Select:
+        select = exp.select(*columns).from_(
+            exp.alias_(table_expr(self.schema.table), ENTITY_ALIAS, table=True, quoted=True))
+        for rel in plan.relations.values():
+            select = select.with_(exp.to_identifier(rel.cte, quoted=True), self._relation_cte(rel),
+                                  copy=False)
+            select = select.join(
+                exp.alias_(exp.to_table(rel.cte, quoted=True), rel.alias, table=True, quoted=True),
+                on=exp.EQ(this=_col(KEY_ALIAS, rel.alias), expression=_col(self.schema.key, ENTITY_ALIAS)),
+                join_type="LEFT", copy=False)
+        for (value, side), alias in plan.percentiles.items():
+            select = select.with_(exp.to_identifier(alias, quoted=True),
+                                  self._percentile_cte(plan, value, side), copy=False)
+            select = select.join(
+                exp.alias_(exp.to_table(alias, quoted=True), alias, table=True, quoted=True),
+                on=exp.EQ(this=_col(KEY_ALIAS, alias), expression=_col(self.schema.key, ENTITY_ALIAS)),
+                join_type="LEFT", copy=False)
+        return select
+
+    def _relation_cte(self, rel: _RelationPlan) -> exp.Select:
+        columns: list[exp.Expression] = [exp.alias_(_col(rel.relation.key, ROW_ALIAS), KEY_ALIAS, quoted=True)]
+        for aggregation, alias in rel.columns.items():
+            columns.append(exp.alias_(self._aggregate(aggregation), alias, quoted=True))
+        select = exp.select(*columns).from_(
+            exp.alias_(table_expr(rel.relation.table), ROW_ALIAS, table=True, quoted=True))
+        scan = self._widest_window(list(rel.columns))
+        if scan is not None:
+            select = select.where(scan, copy=False)
+        return select.group_by(_col(rel.relation.key, ROW_ALIAS), copy=False)
+
+    def _percentile_cte(self, plan: _Plan, value: ir.Value, side: str) -> exp.Select:
+        """Rank of every entity that has a value (ties share the best rank) and how many have one."""
+        value_sql = self.value(value, plan)
+        columns = [
+            exp.alias_(_col(self.schema.key, ENTITY_ALIAS), KEY_ALIAS, quoted=True),
+            exp.alias_(self.low.rank(value_sql, descending=side == "top"), "rnk", quoted=True),
+            exp.alias_(self.low.count_all(), "cnt", quoted=True),
+        ]
+        inner = _Plan(relations={k: v for k, v in plan.relations.items()
+                                 if isinstance(value, ir.Aggregation) and k == value.relation.name})
+        select = self._from_entity(inner, columns)
+        return select.where(exp.Not(this=exp.Is(this=value_sql.copy(), expression=exp.null())), copy=False)
+
+    # ---- aggregates -------------------------------------------------------------------
+    def _aggregate(self, aggregation: ir.Aggregation) -> exp.Expression:
+        conditions = [p for p in (aggregation.window, aggregation.filter) if p is not None]
+        condition = self.pred(ir.And(tuple(conditions)), _Plan(), negate=False) if conditions else None
+        arg = self.row_value(aggregation.arg) if aggregation.arg is not None else None
+        if aggregation.func == "count":
+            if condition is None:
+                return exp.Count(this=exp.Star())
+            return exp.Count(this=_case(condition, exp.Literal.number(1)))
+        assert arg is not None
+        target = _case(condition, arg) if condition is not None else arg
+        if aggregation.func == "count_distinct":
+            return exp.Count(this=exp.Distinct(expressions=[target]))
+        func = {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[aggregation.func]
+        return func(this=target)
+
+    def _widest_window(self, aggregations: list[ir.Aggregation]) -> exp.Expression | None:
+        """A WHERE that keeps every row any aggregate needs: the union of their windows."""
+        windows = [a.window for a in aggregations]
+        if not windows or any(w is None for w in windows):
+            return None
+        ranges = [w for w in windows if w is not None]
+        low = _widest([w.low for w in ranges], self.low.as_of, earliest=True)
+        high = _widest([w.high for w in ranges], self.low.as_of, earliest=False)
+        if low is None and high is None:
+            return None
+        return self.pred(ir.TimeRange(ranges[0].value, low, high), _Plan(), negate=False)
+
+    # ---- values -------------------------------------------------------------------------
+    def value(self, value: ir.Value, plan: _Plan) -> exp.Expression:
+        if isinstance(value, ir.Column):
+            return _col(value.name, ENTITY_ALIAS)
+        if isinstance(value, ir.RowColumn):
+            return self.row_value(value)
+        rel = plan.relations[value.relation.name]
+        column = _col(rel.columns[value], rel.alias)
+        if value.func in ("count", "count_distinct", "sum"):
+            return exp.Coalesce(this=column, expressions=[exp.Literal.number(0)])
+        return column
+
+    def row_value(self, value: ir.RowColumn) -> exp.Expression:
+        return _col(value.name, ROW_ALIAS)
+
+    # ---- predicates ----------------------------------------------------------------------
+    def pred(self, pred: ir.Pred, plan: _Plan, negate: bool) -> exp.Expression:
+        if isinstance(pred, ir.Not):
+            return self.pred(pred.pred, plan, not negate)
+        if isinstance(pred, (ir.And, ir.Or)):
+            conjunction = isinstance(pred, ir.And) != negate
+            parts = [self.pred(p, plan, negate) for p in pred.preds]
+            if not parts:
+                return self.low.true() if conjunction else exp.Not(this=self.low.true())
+            return _balanced(parts, exp.And if conjunction else exp.Or)
+        if isinstance(pred, ir.Const):
+            value = pred.value != negate
+            return self.low.true() if value else exp.Not(this=self.low.true())
+        if isinstance(pred, ir.Compare) and negate and pred.op != "=":
+            flipped = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "!=": "="}[pred.op]
+            return self._or_missing(self._atom(ir.Compare(pred.value, flipped, pred.literal), plan),  # type: ignore[arg-type]
+                                    pred.value, plan)
+        atom = self._atom(pred, plan)
+        if not negate:
+            return atom
+        if isinstance(pred, ir.IsNull):
+            return exp.Not(this=atom)
+        if isinstance(pred, (ir.Compare, ir.InSet)):
+            return self._or_missing(_negate(atom), pred.value, plan)
+        return exp.Not(this=exp.Coalesce(this=atom, expressions=[exp.false()]))
+
+    def _or_missing(self, atom: exp.Expression, value: ir.Value, plan: _Plan) -> exp.Expression:
+        if not _nullable(value):
+            return atom
+        missing = exp.Is(this=self.value(value, plan), expression=exp.null())
+        return exp.Paren(this=exp.Or(this=atom, expression=missing))
+
+    def _atom(self, pred: ir.Pred, plan: _Plan) -> exp.Expression:
+        low = self.low
+        if isinstance(pred, ir.Compare):
+            value = self.value(pred.value, plan)
+            literal = low.literal(pred.literal)
+            if pred.op == "=":
+                return low.equals(value, literal)
+            op = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "!=": exp.NEQ}[pred.op]
+            return op(this=value, expression=literal)
+        if isinstance(pred, ir.InSet):
+            return low.in_set(self.value(pred.value, plan), [low.literal(lit) for lit in pred.literals])
+        if isinstance(pred, ir.IsNull):
+            return exp.Is(this=self.value(pred.value, plan), expression=exp.null())
+        if isinstance(pred, ir.TextMatch):
+            return low.text_match(self.value(pred.value, plan), pred.kind, pred.text)
+        if isinstance(pred, ir.RegexMatch):
+            return low.regex(self.value(pred.value, plan), pred.pattern)
+        if isinstance(pred, ir.ListHas):
+            value = self.value(pred.value, plan)
+            parts = [low.list_contains(value.copy(), low.literal(lit)) for lit in pred.literals]
+            return _balanced(parts, exp.And if pred.mode == "all" else exp.Or)
+        if isinstance(pred, ir.TimeRange):
+            return self._time_range(pred, plan)
+        if isinstance(pred, ir.Percentile):
+            return self._percentile_atom(pred, plan)
+        raise AssertionError(f"unhandled predicate {type(pred).__name__}")  # pragma: no cover
+
+    def _time_range(self, pred: ir.TimeRange, plan: _Plan) -> exp.Expression:
+        value = self.value(pred.value, plan)
+        is_date = pred.value.type.kind == "date"
+        parts: list[exp.Expression] = []
+        if (pred.low is not None and pred.high is not None and is_date and pred.low == pred.high
+                and pred.low.inclusive and not isinstance(pred.low.point, dt.datetime)):
+            return exp.EQ(this=value, expression=self.low.day(pred.low.point))
+        for bound, is_low in ((pred.low, True), (pred.high, False)):
+            if bound is None:
+                continue
+            parts.append(self._bound(value.copy(), is_date, bound, is_low))
+        return _balanced(parts, exp.And)
+
+    def _bound(self, value: exp.Expression, is_date: bool, bound: ir.Bound, is_low: bool) -> exp.Expression:
+        point = bound.point
+        if isinstance(point, dt.datetime):
+            target = self.low.timestamp_literal(point)
+            if is_date:
+                value = self.low.to_timestamp(value)
+            op = (exp.GTE if bound.inclusive else exp.GT) if is_low else (exp.LTE if bound.inclusive else exp.LT)
+            return op(this=value, expression=target)
+        if is_date:
+            op = (exp.GTE if bound.inclusive else exp.GT) if is_low else (exp.LTE if bound.inclusive else exp.LT)
+            return op(this=value, expression=self.low.day(point))
+        # A timestamp against a calendar day: compare with midnight so an index can be used.
+        if is_low:
+            extra = 0 if bound.inclusive else 1
+            return exp.GTE(this=value, expression=self.low.day_as_timestamp(point, extra))
+        extra = 1 if bound.inclusive else 0
+        return exp.LT(this=value, expression=self.low.day_as_timestamp(point, extra))
+
+    def _percentile_atom(self, pred: ir.Percentile, plan: _Plan) -> exp.Expression:
+        alias = plan.percentiles[(pred.value, pred.side)]
+        ratio = Fraction(pred.percent) / 100
+        # (rank - 1) / count < percent / 100, in integers: den * (rank - 1) < num * count
+        left = exp.Mul(this=exp.Literal.number(ratio.denominator),
+                       expression=exp.Paren(this=exp.Sub(this=_col("rnk", alias),
+                                                          expression=exp.Literal.number(1))))
+        right = exp.Mul(this=exp.Literal.number(ratio.numerator), expression=_col("cnt", alias))
+        return exp.LT(this=left, expression=right)
+
+
+def _case(condition: exp.Expression, then: exp.Expression) -> exp.Expression:
+    return exp.Case(ifs=[exp.If(this=condition, true=then)])
+
+
+def _negate(atom: exp.Expression) -> exp.Expression:
+    if isinstance(atom, exp.EQ):
+        return exp.NEQ(this=atom.this, expression=atom.expression)
+    if isinstance(atom, exp.In):
+        return exp.Not(this=atom)
+    return exp.Not(this=atom)
+
+
+def _nullable(value: ir.Value) -> bool:
+    if isinstance(value, ir.Aggregation):
+        return value.func in ("avg", "min", "max")
+    return True
+
+
+def _balanced(parts: list[exp.Expression], op: type[exp.Connector]) -> exp.Expression:
+    """Join with AND/OR as a balanced tree: 10,000 conditions stay shallow (no recursion limit)."""
+    if len(parts) == 1:
+        return parts[0]
+    middle = len(parts) // 2
+    left, right = _balanced(parts[:middle], op), _balanced(parts[middle:], op)
+    wrap_left = exp.Paren(this=left) if isinstance(left, exp.Or) and op is exp.And else left
+    wrap_right = exp.Paren(this=right) if isinstance(right, exp.Or) and op is exp.And else right
+    return op(this=wrap_left, expression=wrap_right)
+
+
+def _widest(bounds: list[ir.Bound | None], as_of: dt.date | None, earliest: bool) -> ir.Bound | None:
+    """The bound that admits the most rows, or None when it cannot be known at compile time."""
+    if any(b is None for b in bounds):
+        return None
+    keyed = []
+    for bound in bounds:
+        assert bound is not None
+        key = _bound_key(bound, as_of, is_low=earliest)
+        if key is None:
+            return _same_unit_widest(bounds, earliest)
+        keyed.append((key, bound))
+    keyed.sort(key=lambda item: item[0])
+    return keyed[0][1] if earliest else keyed[-1][1]
+
+
+def _bound_key(bound: ir.Bound, as_of: dt.date | None, is_low: bool) -> tuple[dt.datetime, int] | None:
+    """The first instant a low bound admits, or the first instant past a high bound."""
+    point = bound.point
+    if isinstance(point, ir.RelativeDay):
+        if as_of is None:
+            return None
+        point = resolve_day(point, as_of)
+    if isinstance(point, dt.datetime):
+        return (point, int(bound.inclusive != is_low))
+    start = dt.datetime.combine(point, dt.time())
+    next_day = start + dt.timedelta(days=1)
+    if is_low:
+        return (start if bound.inclusive else next_day, 0)
+    return (next_day if bound.inclusive else start, 0)
+
+
+def _same_unit_widest(bounds: list[ir.Bound | None], earliest: bool) -> ir.Bound | None:
+    points = [b.point for b in bounds if b is not None]
+    relative = [p for p in points if isinstance(p, ir.RelativeDay)]
+    if len(relative) != len(points) or not all(b and b.inclusive for b in bounds):
+        return None
+    if len({(p.unit, p.plus_days) for p in relative}) != 1:
+        return None
+    chosen = max(relative, key=lambda p: p.back) if earliest else min(relative, key=lambda p: p.back)
+    return ir.Bound(chosen, True)

@@ -1,0 +1,273 @@
+"""How each IR construct becomes a sqlglot expression, dialect by dialect.
+
+:class:`Lowering` holds the portable form of every construct. A dialect that needs a
+different form subclasses it and overrides only that method; :data:`LOWERINGS` maps
+dialect names to classes. This is the one place where dialects differ — the query
+builder never asks which dialect it is writing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlglot import exp
+
+from segdsl import ir
+from segdsl.dialects import Dialect
+
+LIKE_ESCAPE = "!"
+
+
+def shift_months(day: dt.date, months: int) -> dt.date:
+    """Calendar month arithmetic that clamps to the month's last day (Jan 31 + 1 month = Feb 28/29)."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
+    last = (next_month - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def resolve_day(day: ir.RelativeDay, reference: dt.date) -> dt.date:
+    """The calendar day ``day`` stands for when the reference date is ``reference``."""
+    base = reference + dt.timedelta(days=day.plus_days)
+    if day.unit == "day":
+        return base - dt.timedelta(days=day.back)
+    if day.unit == "week":
+        return base - dt.timedelta(days=7 * day.back)
+    months = day.back * (12 if day.unit == "year" else 1)
+    return shift_months(base, -months)
+
+
+def escape_like(text: str) -> str:
+    return "".join(LIKE_ESCAPE + ch if ch in ("%", "_", LIKE_ESCAPE) else ch for ch in text)
+
+
+class Lowering:
+    """Portable SQL forms; subclasses state only their dialect's differences."""
+
+    timestamp_type = exp.DataType.Type.TIMESTAMP
+
+    def __init__(self, dialect: Dialect, as_of: dt.date | None) -> None:
+        self.dialect = dialect
+        self.as_of = as_of
+
+    # ---- literals ----------------------------------------------------------------
+    def literal(self, lit: ir.Lit) -> exp.Expression:
+        value = lit.value
+        if isinstance(value, bool):
+            return exp.Boolean(this=value)
+        if isinstance(value, (int, Decimal)):
+            return exp.Literal.number(str(value))
+        if isinstance(value, dt.datetime):
+            return self.timestamp_literal(value)
+        if isinstance(value, dt.date):
+            return self.date_literal(value)
+        return exp.Literal.string(value)
+
+    def date_literal(self, day: dt.date) -> exp.Expression:
+        return exp.cast(exp.Literal.string(day.isoformat()), exp.DataType.Type.DATE)
+
+    def timestamp_literal(self, moment: dt.datetime) -> exp.Expression:
+        return exp.cast(exp.Literal.string(moment.isoformat(sep=" ")), self.timestamp_type)
+
+    def true(self) -> exp.Expression:
+        return exp.true()
+
+    # ---- days and time -------------------------------------------------------------
+    def current_date(self) -> exp.Expression:
+        return exp.CurrentDate()
+
+    def add_interval(self, base: exp.Expression, amount: int, unit: ir.Unit) -> exp.Expression:
+        if unit == "week":
+            amount, unit = amount * 7, "day"
+        return exp.DateAdd(this=base, expression=exp.Literal.number(amount),
+                           unit=exp.Var(this=unit.upper()))
+
+    def day(self, day: ir.Day, extra_days: int = 0) -> exp.Expression:
+        """A calendar day as a DATE-valued expression (folded to a literal when as_of is known)."""
+        if isinstance(day, ir.RelativeDay):
+            if self.as_of is not None:
+                return self.date_literal(resolve_day(day, self.as_of) + dt.timedelta(days=extra_days))
+            expr = self.current_date()
+            if day.plus_days:
+                expr = self.add_interval(expr, day.plus_days, "day")
+            if day.back:
+                expr = self.add_interval(expr, -day.back, day.unit)
+            if extra_days:
+                expr = self.add_interval(expr, extra_days, "day")
+            return expr
+        return self.date_literal(day + dt.timedelta(days=extra_days))
+
+    def day_as_timestamp(self, day: ir.Day, extra_days: int = 0) -> exp.Expression:
+        """Midnight at the start of a calendar day, comparable with a timestamp column."""
+        if not isinstance(day, ir.RelativeDay) or self.as_of is not None:
+            folded = day if not isinstance(day, ir.RelativeDay) else resolve_day(day, self.as_of)  # type: ignore[arg-type]
+            moment = dt.datetime.combine(folded + dt.timedelta(days=extra_days), dt.time())
+            return self.timestamp_literal(moment)
+        return self.to_timestamp(self.day(day, extra_days))
+
+    def to_timestamp(self, expr: exp.Expression) -> exp.Expression:
+        return exp.cast(expr, self.timestamp_type)
+
+    # ---- text ------------------------------------------------------------------------
+    def equals(self, value: exp.Expression, literal: exp.Expression) -> exp.Expression:
+        return exp.EQ(this=value, expression=literal)
+
+    def in_set(self, value: exp.Expression, literals: list[exp.Expression]) -> exp.Expression:
+        if len(literals) == 1:
+            return self.equals(value, literals[0])
+        return exp.In(this=value, expressions=literals)
+
+    def text_match(self, value: exp.Expression, kind: str, text: str) -> exp.Expression:
+        escaped = escape_like(text)
+        pattern = {"starts_with": f"{escaped}%", "ends_with": f"%{escaped}",
+                   "contains": f"%{escaped}%"}[kind]
+        like = exp.Like(this=value, expression=exp.Literal.string(pattern))
+        return exp.Escape(this=like, expression=exp.Literal.string(LIKE_ESCAPE))
+
+    def regex(self, value: exp.Expression, pattern: str) -> exp.Expression:
+        return exp.RegexpLike(this=value, expression=exp.Literal.string(pattern))
+
+    # ---- lists ----------------------------------------------------------------------
+    def list_contains(self, value: exp.Expression, element: exp.Expression) -> exp.Expression:
+        return exp.ArrayContains(this=value, expression=element)
+
+    # ---- percentiles ------------------------------------------------------------------
+    def rank(self, value: exp.Expression, descending: bool) -> exp.Expression:
+        order = exp.Order(expressions=[exp.Ordered(this=value, desc=descending, nulls_first=False)])
+        return exp.Window(this=exp.Anonymous(this="RANK"), order=order)
+
+    def count_all(self) -> exp.Expression:
+        return exp.Window(this=exp.Count(this=exp.Star()))
+
+
+class DuckDBLowering(Lowering):
+    def text_match(self, value: exp.Expression, kind: str, text: str) -> exp.Expression:
+        name = {"starts_with": "STARTS_WITH", "ends_with": "ENDS_WITH", "contains": "CONTAINS"}[kind]
+        return exp.Anonymous(this=name, expressions=[value, exp.Literal.string(text)])
+
+    def list_contains(self, value: exp.Expression, element: exp.Expression) -> exp.Expression:
+        return exp.Anonymous(this="LIST_CONTAINS", expressions=[value, element])
+
+
+class SQLiteLowering(Lowering):
+    """SQLite keeps dates and timestamps as ISO text and lists as JSON text."""
+
+    def date_literal(self, day: dt.date) -> exp.Expression:
+        return exp.Literal.string(day.isoformat())
+
+    def timestamp_literal(self, moment: dt.datetime) -> exp.Expression:
+        return exp.Literal.string(moment.isoformat(sep=" "))
+
+    def to_timestamp(self, expr: exp.Expression) -> exp.Expression:
+        return expr  # ISO date text compares correctly with ISO timestamp text
+
+    def add_interval(self, base: exp.Expression, amount: int, unit: ir.Unit) -> exp.Expression:
+        if unit in ("day", "week"):
+            days = amount * (7 if unit == "week" else 1)
+            return exp.Anonymous(this="DATE", expressions=[base, exp.Literal.string(f"{days:+d} days")])
+        # SQLite's '+N months' overflows into the next month (05-31 - 3 months = 03-03);
+        # segdsl clamps to the month's last day like every other engine.
+        months = amount * (12 if unit == "year" else 1)
+        first = exp.Anonymous(this="DATE", expressions=[
+            base, exp.Literal.string("start of month"), exp.Literal.string(f"{months:+d} months")])
+        last = exp.Anonymous(this="DATE", expressions=[
+            first, exp.Literal.string("+1 months"), exp.Literal.string("-1 days")])
+        day_offset = exp.Sub(
+            this=exp.cast(exp.Anonymous(this="STRFTIME", expressions=[exp.Literal.string("%d"), base]),
+                          exp.DataType.Type.INT),
+            expression=exp.Literal.number(1))
+        shifted = exp.Anonymous(this="DATE", expressions=[
+            first, exp.DPipe(this=day_offset, expression=exp.Literal.string(" days"))])
+        return exp.Anonymous(this="MIN", expressions=[shifted, last])
+
+    def text_match(self, value: exp.Expression, kind: str, text: str) -> exp.Expression:
+        # LIKE is case-insensitive in SQLite; INSTR and SUBSTR compare exactly.
+        needle = exp.Literal.string(text)
+        if kind == "contains":
+            return exp.GT(this=exp.Anonymous(this="INSTR", expressions=[value, needle]),
+                          expression=exp.Literal.number(0))
+        length = exp.Literal.number(len(text))
+        if kind == "starts_with":
+            head = exp.Anonymous(this="SUBSTR", expressions=[value, exp.Literal.number(1), length])
+            return exp.EQ(this=head, expression=needle)
+        start = exp.Add(this=exp.Sub(this=exp.Length(this=value), expression=length),
+                        expression=exp.Literal.number(1))
+        tail = exp.Anonymous(this="SUBSTR", expressions=[value, start])
+        return exp.EQ(this=tail, expression=needle)
+
+    def list_contains(self, value: exp.Expression, element: exp.Expression) -> exp.Expression:
+        items = exp.Table(this=exp.Anonymous(this="JSON_EACH", expressions=[value]))
+        query = exp.select(exp.Literal.number(1)).from_(items).where(
+            exp.EQ(this=exp.column("value"), expression=element))
+        return exp.Exists(this=query)
+
+
+class SnowflakeLowering(Lowering):
+    def regex(self, value: exp.Expression, pattern: str) -> exp.Expression:
+        # REGEXP_LIKE matches the whole string on Snowflake; REGEXP_INSTR finds a substring.
+        found = exp.Anonymous(this="REGEXP_INSTR", expressions=[value, exp.Literal.string(pattern)])
+        return exp.GT(this=found, expression=exp.Literal.number(0))
+
+
+class BigQueryLowering(Lowering):
+    # BigQuery cannot compare TIMESTAMP with DATETIME; segdsl timestamps are TIMESTAMP (UTC).
+    timestamp_type = exp.DataType.Type.TIMESTAMPTZ
+
+
+class TSQLLowering(Lowering):
+    def current_date(self) -> exp.Expression:
+        # sqlglot writes CURRENT_DATE as GETDATE(), which has a time of day.
+        return exp.cast(exp.Anonymous(this="GETDATE"), exp.DataType.Type.DATE)
+
+    def true(self) -> exp.Expression:
+        return exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(1))
+
+
+class MySQLLowering(Lowering):
+    """MySQL/MariaDB compare text case-insensitively by default: force a binary collation."""
+
+    def equals(self, value: exp.Expression, literal: exp.Expression) -> exp.Expression:
+        return exp.EQ(this=_binary(value), expression=literal)
+
+    def in_set(self, value: exp.Expression, literals: list[exp.Expression]) -> exp.Expression:
+        if len(literals) == 1:
+            return self.equals(value, literals[0])
+        return exp.In(this=_binary(value), expressions=literals)
+
+    def text_match(self, value: exp.Expression, kind: str, text: str) -> exp.Expression:
+        return super().text_match(_binary(value), kind, text)
+
+    def regex(self, value: exp.Expression, pattern: str) -> exp.Expression:
+        return exp.RegexpLike(this=_binary(value), expression=exp.Literal.string(pattern))
+
+
+def _binary(value: exp.Expression) -> exp.Expression:
+    return exp.Collate(this=value, expression=exp.var("utf8mb4_bin"))
+
+
+class ClickHouseLowering(Lowering):
+    def text_match(self, value: exp.Expression, kind: str, text: str) -> exp.Expression:
+        needle = exp.Literal.string(text)
+        if kind == "contains":
+            return exp.GT(this=exp.Anonymous(this="position", expressions=[value, needle]),
+                          expression=exp.Literal.number(0))
+        name = "startsWith" if kind == "starts_with" else "endsWith"
+        return exp.Anonymous(this=name, expressions=[value, needle])
+
+
+LOWERINGS: dict[str, type[Lowering]] = {
+    "duckdb": DuckDBLowering,
+    "sqlite": SQLiteLowering,
+    "snowflake": SnowflakeLowering,
+    "bigquery": BigQueryLowering,
+    "tsql": TSQLLowering,
+    "mysql": MySQLLowering,
+    "clickhouse": ClickHouseLowering,
+}
+
+
+def lowering_for(dialect: Dialect, as_of: dt.date | None) -> Lowering:
+    return LOWERINGS.get(dialect.name, Lowering)(dialect, as_of)
