@@ -1,0 +1,259 @@
+"""The command line: thin click commands over the library.
+
+Exit codes: 0 fine, 1 problems found (diagnostics), 2 usage error. Heavy modules
+(sqlglot, duckdb) are imported inside the commands that need them, so ``segdsl check``
+starts fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from segdsl import dialects
+from segdsl.diagnostics import Diagnostic, SegdslError
+from segdsl.schema import Schema, read_schema
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXPR_PATH = "<expr>"
+
+
+class Failed(Exception):
+    """Diagnostics were printed; exit with status 1."""
+
+
+def _iso_date(ctx: click.Context | None, param: click.Parameter | None, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date like 2026-06-30") from None
+
+
+def schema_option(func: F) -> F:
+    return click.option("--schema", "schema_path", type=click.Path(dir_okay=False),
+                        help="Schema YAML (default: schema.yml next to the first segment file, "
+                             "or in a parent folder, or in the current folder).")(func)
+
+
+def as_of_option(func: F) -> F:
+    return click.option("--as-of", callback=_iso_date, metavar="YYYY-MM-DD",
+                        help="Reference date for relative time (default: the engine's current date).")(func)
+
+
+def dialect_option(func: F) -> F:
+    return click.option("--dialect", default=dialects.DEFAULT_DIALECT, show_default=True,
+                        type=click.Choice(list(dialects.DIALECTS), case_sensitive=False),
+                        help="SQL dialect to write.")(func)
+
+
+def format_option(func: F) -> F:
+    return click.option("--format", "output_format", default="text", show_default=True,
+                        type=click.Choice(["text", "json", "github"]),
+                        help="How to print diagnostics.")(func)
+
+
+def _emit(diagnostics: list[Diagnostic], output_format: str = "text") -> None:
+    from segdsl import render
+
+    if output_format == "json":
+        click.echo(render.json_report(diagnostics))
+    elif output_format == "github":
+        if diagnostics:
+            click.echo(render.github_report(diagnostics))
+    elif diagnostics:
+        color = sys.stderr.isatty() and "NO_COLOR" not in os.environ
+        click.echo(render.text_report(diagnostics, color=color), err=True)
+
+
+def find_schema(paths: list[str]) -> str | None:
+    """schema.yml next to the first segment path, in one of its parent folders, or in cwd."""
+    if paths:
+        first = Path(paths[0]).resolve()
+        folder = first if first.is_dir() else first.parent
+        for candidate in [folder, *folder.parents]:
+            if (candidate / "schema.yml").is_file():
+                return str(candidate / "schema.yml")
+            if (candidate / ".git").exists():
+                break
+    return "schema.yml" if Path("schema.yml").is_file() else None
+
+
+def load_schema_for(schema_path: str | None, paths: list[str], output_format: str = "text") -> Schema:
+    chosen = schema_path or find_schema(paths)
+    if chosen is None:
+        raise click.UsageError("no schema.yml found next to the segments or in the current folder; "
+                               "pass --schema FILE")
+    schema, problems = read_schema(chosen)
+    if schema is None or problems:
+        _emit(problems, output_format)
+        raise Failed
+    return schema
+
+
+def load_program(paths: tuple[str, ...], expr: str | None, schema_path: str | None,
+                 dialect: str | None = None, output_format: str = "text") -> Any:
+    from segdsl.project import build_program, read_sources
+
+    if not paths and expr is None:
+        raise click.UsageError("give segment files or folders, or an expression with -e")
+    schema = load_schema_for(schema_path, list(paths), output_format)
+    sources, problems = read_sources(list(paths))
+    if expr is not None:
+        sources.append((EXPR_PATH, expr))
+    program = build_program(sources, schema, dialects.get(dialect) if dialect else None)
+    program.diagnostics = problems + program.diagnostics
+    return program
+
+
+def pick_segment(program: Any, segment: str | None, expr: str | None) -> Any:
+    if expr is not None:
+        return next(s for s in program.segments.values() if s.path == EXPR_PATH)
+    if segment is not None:
+        if segment not in program.segments:
+            from segdsl.diagnostics import did_you_mean
+
+            suggestion = did_you_mean(segment, list(program.segments))
+            hint = f" Did you mean '{suggestion}'?" if suggestion else ""
+            raise click.UsageError(f"no segment named '{segment}'.{hint} "
+                                   f"Segments: {', '.join(sorted(program.segments))}")
+        return program.segments[segment]
+    if len(program.segments) != 1:
+        raise click.UsageError("these files define several segments; choose one with --segment NAME "
+                               f"(segments: {', '.join(sorted(program.segments))})")
+    return next(iter(program.segments.values()))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="segdsl")
+def cli() -> None:
+    """segdsl: customer segments as readable text, compiled to SQL for any warehouse."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@schema_option
+@format_option
+@dialect_option
+def check(paths: tuple[str, ...], schema_path: str | None, output_format: str, dialect: str) -> None:
+    """Check segment files and folders (recursively *.seg); exit 1 on errors."""
+    if not paths:
+        raise click.UsageError("give at least one segment file or folder")
+    program = load_program(paths, None, schema_path, dialect, output_format)
+    _emit(program.diagnostics, output_format)
+    if program.errors:
+        raise Failed
+    if output_format == "text":
+        count = len(program.segments)
+        click.echo(f"ok: {count} segment{'s' if count != 1 else ''} checked", err=True)
+
+
+@cli.command(name="compile")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-e", "--expr", help="Compile this expression instead of a segment file.")
+@schema_option
+@dialect_option
+@as_of_option
+@click.option("--segment", help="Which segment to compile when the files define several.")
+def compile_command(paths: tuple[str, ...], expr: str | None, schema_path: str | None, dialect: str,
+                    as_of: dt.date | None, segment: str | None) -> None:
+    """Print one SQL statement returning one row per member (the key column)."""
+    program = load_program(paths, expr, schema_path, dialect)
+    _emit(program.diagnostics)
+    if program.errors:
+        raise Failed
+    chosen = pick_segment(program, segment, expr)
+    from segdsl.compiler import segment_sql
+
+    click.echo(segment_sql(chosen, program.schema, dialect.lower(), as_of) + ";")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-e", "--expr", help="Run this expression instead of a segment file.")
+@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False),
+              help="DuckDB database file.")
+@schema_option
+@as_of_option
+@click.option("--segment", help="Which segment to run when the files define several.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=0),
+              help="How many members to show.")
+def run(paths: tuple[str, ...], expr: str | None, db_path: str, schema_path: str | None,
+        as_of: dt.date | None, segment: str | None, limit: int) -> None:
+    """Run a segment on DuckDB: print the member count and the first members."""
+    program = load_program(paths, expr, schema_path, "duckdb")
+    _emit(program.diagnostics)
+    if program.errors:
+        raise Failed
+    chosen = pick_segment(program, segment, expr)
+    from segdsl.runner import run_segment
+
+    result = run_segment(chosen, program.schema, db_path, as_of, limit)
+    share = result.members / result.total * 100 if result.total else 0.0
+    click.echo(f"{result.segment}: {result.members:,} members "
+               f"({share:.1f}% of {result.total:,} {program.schema.entity}s) in {result.seconds:.2f} s")
+    if result.sample:
+        click.echo("first members: " + ", ".join(str(row[0]) for row in result.sample))
+
+
+@cli.command()
+@click.option("--db", "db_path", default="demo.duckdb", show_default=True, type=click.Path(dir_okay=False),
+              help="Where to write the database (replaced if it exists).")
+@click.option("--customers", default=100_000, show_default=True, type=click.IntRange(min=1))
+@click.option("--seed", default=42, show_default=True, type=int)
+@click.option("--anchor-date", callback=_iso_date, metavar="YYYY-MM-DD",
+              help="The demo's 'today': all activity happens on or before it (default: today).")
+def demo(db_path: str, customers: int, seed: int, anchor_date: dt.date | None) -> None:
+    """Write a deterministic demo DuckDB database that fits examples/schema.yml."""
+    from segdsl.demo import generate_demo, main_stats_text
+
+    stats = generate_demo(db_path, customers=customers, seed=seed, anchor_date=anchor_date)
+    click.echo(main_stats_text(stats))
+
+
+@cli.command()
+@click.argument("code", required=False)
+@click.option("--all", "show_all", is_flag=True, help="List every code.")
+def explain(code: str | None, show_all: bool) -> None:
+    """Explain a diagnostic code, e.g. segdsl explain SEG101."""
+    from segdsl import codes
+
+    if show_all or code is None:
+        for info in codes.CODES.values():
+            click.echo(f"{info.code}  {info.title}")
+        return
+    text = codes.explain(code)
+    if text is None:
+        raise click.UsageError(f"unknown code '{code}'; run 'segdsl explain --all' for the list")
+    click.echo(text)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: maps outcomes to exit codes 0/1/2 and never shows a traceback for bad input."""
+    try:
+        cli.main(args=argv, prog_name="segdsl", standalone_mode=False)
+    except Failed:
+        sys.exit(1)
+    except SegdslError as error:
+        _emit(error.diagnostics)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    sys.exit(0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,99 @@
+"""Diagnostics → text for people, JSON for tools, annotations for GitHub Actions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from segdsl.diagnostics import Diagnostic
+
+
+def text(diagnostic: Diagnostic, color: bool = False) -> str:
+    """``path:line:col: error[CODE]: message``, the source line, a caret under the span, a hint."""
+    span = diagnostic.span
+    head = f"{diagnostic.path}:{span.line}:{span.column}: {diagnostic.severity}[{diagnostic.code}]: {diagnostic.message}"
+    if color:
+        tint = "\033[1;31m" if diagnostic.is_error else "\033[1;33m"
+        head = f"\033[1m{diagnostic.path}:{span.line}:{span.column}:\033[0m {tint}{diagnostic.severity}[{diagnostic.code}]\033[0m: {diagnostic.message}"
+    lines = [head]
+    if diagnostic.line_text:
+        number = str(span.line)
+        gutter = " " * len(number)
+        width = span.end_column - span.column if span.end_line == span.line else len(diagnostic.line_text) - span.column + 1
+        width = max(1, width)
+        lines.append(f"{gutter} |")
+        lines.append(f"{number} | {diagnostic.line_text.expandtabs(1)}")
+        lines.append(f"{gutter} | {' ' * (span.column - 1)}{'^' * width}")
+    if diagnostic.hint:
+        lines.append(f"  = hint: {diagnostic.hint}")
+    for note in diagnostic.notes:
+        lines.append(f"  = note: {note}")
+    return "\n".join(lines)
+
+
+def text_report(diagnostics: Iterable[Diagnostic], color: bool = False) -> str:
+    items = list(diagnostics)
+    blocks = [text(d, color) for d in items]
+    errors = sum(1 for d in items if d.is_error)
+    warnings = len(items) - errors
+    if items:
+        blocks.append(_summary(errors, warnings))
+    return "\n\n".join(blocks)
+
+
+def _summary(errors: int, warnings: int) -> str:
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return "found " + " and ".join(parts)
+
+
+def as_dict(diagnostic: Diagnostic) -> dict[str, object]:
+    span = diagnostic.span
+    return {
+        "code": diagnostic.code,
+        "severity": diagnostic.severity,
+        "message": diagnostic.message,
+        "path": diagnostic.path,
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+        "source_line": diagnostic.line_text,
+        "hint": diagnostic.hint,
+        "notes": list(diagnostic.notes),
+    }
+
+
+def json_report(diagnostics: Iterable[Diagnostic]) -> str:
+    return json.dumps([as_dict(d) for d in diagnostics], indent=2, ensure_ascii=False)
+
+
+def github(diagnostic: Diagnostic) -> str:
+    """A GitHub Actions workflow command that annotates the pull request."""
+    span = diagnostic.span
+    kind = "error" if diagnostic.is_error else "warning"
+    message = diagnostic.message + (f" (hint: {diagnostic.hint})" if diagnostic.hint else "")
+    props = ",".join([
+        f"file={_escape_property(diagnostic.path)}",
+        f"line={span.line}",
+        f"col={span.column}",
+        f"endLine={span.end_line}",
+        f"endColumn={span.end_column}",
+        f"title={_escape_property(diagnostic.code)}",
+    ])
+    return f"::{kind} {props}::{_escape_data(message)}"
+
+
+def github_report(diagnostics: Iterable[Diagnostic]) -> str:
+    return "\n".join(github(d) for d in diagnostics)
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
