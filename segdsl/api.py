@@ -39,7 +39,8 @@ def parse_segments(source: str, schema: SchemaLike, dialect: str | None = None,
 def check(source: str, schema: SchemaLike, dialect: str | None = None,
           path: str = "<string>") -> list[Diagnostic]:
     """All diagnostics for the text (errors and warnings); empty when it is fine."""
-    return parse_segments(source, schema, dialect, path).diagnostics
+    program = parse_segments(source, schema, dialect, path)
+    return sorted(program.diagnostics + program.dialect_diagnostics(), key=lambda d: d.sort_key())
 
 
 def compile_segments(source: str, schema: SchemaLike, dialect: str = "duckdb",
@@ -49,8 +50,9 @@ def compile_segments(source: str, schema: SchemaLike, dialect: str = "duckdb",
 
     chosen = _dialect(dialect)
     program = parse_segments(source, schema, chosen.name, path)
-    if program.errors:
-        raise SegdslError(program.errors)
+    problems = program.errors + program.dialect_diagnostics()
+    if problems:
+        raise SegdslError(problems)
     return {name: segment_sql(seg, program.schema, chosen, as_of) for name, seg in program.segments.items()}
 
 

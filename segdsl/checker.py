@@ -47,6 +47,11 @@ class Checker:
         self._resolved: dict[str, ir.Pred | None] = {}
         self._segment_stack: list[tuple[str, s.Span, Source]] = []
         self._used_traits: set[str] = set()
+        # SEG140 problems are kept per owner ("seg:NAME" / "trait:NAME") with the owners each
+        # one depends on, so compiling one segment reports only what that segment needs.
+        self._owners: list[str] = []
+        self.dialect_problems: dict[str, list[Diagnostic]] = {}
+        self.depends_on: dict[str, set[str]] = {}
 
     # ---- segments ------------------------------------------------------------------
 
@@ -79,6 +84,7 @@ class Checker:
             return self._resolved[name]
         segment, source = self._segments[name]
         self._segment_stack.append((name, segment.span, source))
+        self._owners.append(f"seg:{name}")
         saved = self._source
         self._source = source
         try:
@@ -86,11 +92,13 @@ class Checker:
         finally:
             self._source = saved
             self._segment_stack.pop()
+            self._owners.pop()
         self._resolved[name] = pred
         return pred
 
     def _in_segment(self, node: s.InSegment) -> ir.Pred | None:
         name = node.name.text
+        self._depend(f"seg:{name}")
         if name not in self._segments:
             suggestion = did_you_mean(name, list(self._segments))
             hint = f"did you mean '{suggestion}'?" if suggestion else (
@@ -129,6 +137,7 @@ class Checker:
             self._traits[name] = None
             return None
         self._trait_stack.append(name)
+        self._owners.append(f"trait:{name}")
         padded = "\n" * (trait.span.line - 1) + " " * (trait.span.column - 1) + trait.source
         expr, problems = parse_expression(padded, self.schema.path)
         result: _TraitValue | None = None
@@ -147,6 +156,7 @@ class Checker:
                 self._source = saved
             self.diagnostics[before:] = _relocate(self.diagnostics[before:], self.schema.source)
         self._trait_stack.pop()
+        self._owners.pop()
         self._traits[name] = result
         return result
 
@@ -372,8 +382,7 @@ class Checker:
         except re.error as error:
             self._error("SEG115", f"invalid regular expression: {error.msg}", node.pattern.span)
             return None
-        if not self._need(node.span, "regex"):
-            return None
+        self._need(node.span, "regex")
         return ir.RegexMatch(value, node.pattern.value)
 
     def _list_has(self, value: ir.Value, data_type: DataType, mode: str, values: tuple[s.Value, ...],
@@ -383,7 +392,8 @@ class Checker:
                         "use 'in (…)' to test a single value against several")
             return None
         literals = self._literals(values, data_type.element, list_span)
-        if literals is None or not self._need(span, "lists"):
+        self._need(span, "lists")
+        if literals is None:
             return None
         return ir.ListHas(value, "all" if mode == "all" else "any", literals)
 
@@ -471,6 +481,7 @@ class Checker:
             return ir.Column(field.column, field.type), field.type
         if name in self.schema.traits:
             self._used_traits.add(name)
+            self._depend(f"trait:{name}")
             trait = self.trait(name)
             if trait is None:
                 return None
@@ -631,13 +642,33 @@ class Checker:
 
     # ---- plumbing -----------------------------------------------------------------------
 
-    def _need(self, span: s.Span, feature: str) -> bool:
+    def _need(self, span: s.Span, feature: str) -> None:
+        """Note a feature the chosen dialect lacks; the IR is still built (other dialects can use it)."""
         if self.dialect is None or self.dialect.supports(feature):
-            return True
+            return
         reason = self.dialect.unsupported[feature]
-        self._error("SEG140", f"the {self.dialect.name} dialect cannot express this: {reason}", span,
-                    "choose another dialect with --dialect, or rewrite the condition")
-        return False
+        problem = make("SEG140", f"the {self.dialect.name} dialect cannot express this: {reason}",
+                       self._source, span, "choose another dialect with --dialect, or rewrite the condition")
+        owner = self._owners[-1] if self._owners else ""
+        self.dialect_problems.setdefault(owner, []).append(problem)
+
+    def _depend(self, target: str) -> None:
+        if self._owners:
+            self.depends_on.setdefault(self._owners[-1], set()).add(target)
+
+    def dialect_diagnostics(self, segments: list[str] | None = None) -> list[Diagnostic]:
+        """SEG140 problems of the given segments and everything they use (None: all)."""
+        if segments is None:
+            return [d for problems in self.dialect_problems.values() for d in problems]
+        seen: set[str] = set()
+        stack = [f"seg:{name}" for name in segments]
+        while stack:
+            owner = stack.pop()
+            if owner not in seen:
+                seen.add(owner)
+                stack.extend(self.depends_on.get(owner, ()))
+        found = [d for owner in sorted(seen) for d in self.dialect_problems.get(owner, [])]
+        return _relocate_all(found)
 
     def _error(self, code: str, message: str, span: s.Span, hint: str | None = None, *,
                source: Source | None = None) -> None:
@@ -649,6 +680,10 @@ class _PredValue:
     """A yes/no trait used where a value is expected."""
 
     pred: ir.Pred
+
+
+def _relocate_all(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return sorted(dict.fromkeys(diagnostics), key=lambda d: d.sort_key())
 
 
 def _relocate(diagnostics: list[Diagnostic], source: Source) -> list[Diagnostic]:

@@ -147,6 +147,8 @@ def check(paths: tuple[str, ...], schema_path: str | None, output_format: str, d
     if not paths:
         raise click.UsageError("give at least one segment file or folder")
     program = load_program(paths, None, schema_path, dialect, output_format)
+    program.diagnostics = sorted(program.diagnostics + program.dialect_diagnostics(),
+                                 key=lambda d: d.sort_key())
     _emit(program.diagnostics, output_format)
     if program.errors:
         raise Failed
@@ -170,6 +172,10 @@ def compile_command(paths: tuple[str, ...], expr: str | None, schema_path: str |
     if program.errors:
         raise Failed
     chosen = pick_segment(program, segment, expr)
+    problems = program.dialect_diagnostics([chosen.name])
+    if problems:
+        _emit(problems)
+        raise Failed
     from segdsl.compiler import segment_sql
 
     click.echo(segment_sql(chosen, program.schema, dialect.lower(), as_of) + ";")

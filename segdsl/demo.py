@@ -57,7 +57,7 @@ WITH b AS (
     CASE WHEN u(s, k, 'reg') < 0.34 THEN 'UK' WHEN u(s, k, 'reg') < 0.58 THEN 'US'
          WHEN u(s, k, 'reg') < 0.71 THEN 'DE' WHEN u(s, k, 'reg') < 0.82 THEN 'FR'
          WHEN u(s, k, 'reg') < 0.92 THEN 'ES' ELSE 'IE' END AS region,
-    round(40 + 14 * nrm(s, k, 'age')) AS age_raw,
+    round(42 + 15 * nrm(s, k, 'age')) AS age_raw,
     CASE WHEN u(s, k, 'sb') < 0.02 THEN {_BOUNDARIES}[pick(s, k, 'sbp', 7)]
          ELSE floor(2190 * pow(u(s, k, 'sd'), 1.4))::INTEGER END AS sd,
     ['Olivia', 'Liam', 'Emma', 'Noah', 'Amelia', 'Oliver', 'Sophie', 'Jack', 'Zoë', 'José',
@@ -135,9 +135,9 @@ WITH c AS (
 ), n AS (
   SELECT k, s, a, span, u(s, k, 'abandon') < 0.12 AS abandoner,
     CASE WHEN u(s, k, 'buyer') < 0.35 THEN 0 ELSE least(1000, floor((0.25 + 0.75 * span / 1095)
-         * exp(2.3 + 1.1 * nrm(s, k, 'act'))))::INTEGER END AS n_orders,
+         * exp(2.5 + 1.1 * nrm(s, k, 'act'))))::INTEGER END AS n_orders,
     CASE WHEN u(s, k, 'visitor') < 0.08 THEN 0 ELSE least(3000, floor((0.25 + 0.75 * span / 1095)
-         * exp(3.25 + 0.5 * nrm(s, k, 'act') + 0.6 * nrm(s, k, 'ev'))))::INTEGER END AS n_events
+         * exp(3.53 + 0.5 * nrm(s, k, 'act') + 0.6 * nrm(s, k, 'ev'))))::INTEGER END AS n_events
   FROM c
 )
 SELECT *, sum(n_orders) OVER w - n_orders AS o_off, sum(n_events) OVER w - n_events AS e_off
@@ -251,6 +251,7 @@ def generate_demo(
     try:
         con = duckdb.connect(str(tmp))
         try:
+            con.execute("SET enable_progress_bar = false")
             con.execute(_MACROS)
             con.execute(_DDL)
             con.execute(

@@ -27,6 +27,11 @@ class Program:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[SegmentFile] = field(default_factory=list)
     used_traits: set[str] = field(default_factory=set)
+    checker: Checker | None = None
+
+    def dialect_diagnostics(self, segments: list[str] | None = None) -> list[Diagnostic]:
+        """SEG140 problems for these segments and what they use (None: every segment)."""
+        return self.checker.dialect_diagnostics(segments) if self.checker else []
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -79,4 +84,4 @@ def build_program(sources: list[tuple[str, str]], schema: Schema,
     diagnostics.extend(checker.diagnostics)
     unique = list(dict.fromkeys(diagnostics))
     unique.sort(key=lambda d: d.sort_key())
-    return Program(schema, segments, unique, files, checker.used_traits)
+    return Program(schema, segments, unique, files, checker.used_traits, checker)

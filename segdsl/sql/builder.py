@@ -69,7 +69,7 @@ class QueryBuilder:
     # ---- public ------------------------------------------------------------------
     def members_query(self, pred: ir.Pred) -> exp.Select:
         plan = self._plan([pred])
-        select = self._from_entity(plan, [_col(self.schema.key, ENTITY_ALIAS)])
+        select = self._from_entity(plan, [_col(self.schema.key, ENTITY_ALIAS)], _directly_used([pred]))
         return select.where(self.pred(pred, plan, negate=False), copy=False)
 
     def membership_query(self, preds: dict[str, ir.Pred]) -> exp.Select:
@@ -79,7 +79,7 @@ class QueryBuilder:
         for name, pred in preds.items():
             value = exp.Coalesce(this=self.pred(pred, plan, negate=False), expressions=[exp.false()])
             columns.append(exp.alias_(value, name, quoted=True))
-        return self._from_entity(plan, columns)
+        return self._from_entity(plan, columns, _directly_used(list(preds.values())))
 
     # ---- planning -----------------------------------------------------------------
     def _plan(self, preds: list[ir.Pred]) -> _Plan:
@@ -97,16 +97,23 @@ class QueryBuilder:
                                             f"pct{len(plan.percentiles) + 1}")
         return plan
 
-    def _from_entity(self, plan: _Plan, columns: list[exp.Expression]) -> exp.Select:
+    def _from_entity(self, plan: _Plan, columns: list[exp.Expression], joined: set[str] | None = None,
+                     top_level: bool = True) -> exp.Select:
+        """SELECT … FROM entity, with the relation CTEs (top level only) and the joins it needs."""
         select = exp.select(*columns).from_(
             exp.alias_(table_expr(self.schema.table), ENTITY_ALIAS, table=True, quoted=True))
         for rel in plan.relations.values():
-            select = select.with_(exp.to_identifier(rel.cte, quoted=True), self._relation_cte(rel),
-                                  copy=False)
+            if top_level:
+                select = select.with_(exp.to_identifier(rel.cte, quoted=True), self._relation_cte(rel),
+                                      copy=False)
+            if joined is not None and rel.relation.name not in joined:
+                continue
             select = select.join(
                 exp.alias_(exp.to_table(rel.cte, quoted=True), rel.alias, table=True, quoted=True),
                 on=exp.EQ(this=_col(KEY_ALIAS, rel.alias), expression=_col(self.schema.key, ENTITY_ALIAS)),
                 join_type="LEFT", copy=False)
+        if not top_level:
+            return select
         for (value, side), alias in plan.percentiles.items():
             select = select.with_(exp.to_identifier(alias, quoted=True),
                                   self._percentile_cte(plan, value, side), copy=False)
@@ -135,9 +142,10 @@ class QueryBuilder:
             exp.alias_(self.low.rank(value_sql, descending=side == "top"), "rnk", quoted=True),
             exp.alias_(self.low.count_all(), "cnt", quoted=True),
         ]
-        inner = _Plan(relations={k: v for k, v in plan.relations.items()
-                                 if isinstance(value, ir.Aggregation) and k == value.relation.name})
-        select = self._from_entity(inner, columns)
+        needed = {value.relation.name} if isinstance(value, ir.Aggregation) else set()
+        select = self._from_entity(plan, columns, joined=needed, top_level=False)
+        if not _nullable(value):
+            return select
         return select.where(exp.Not(this=exp.Is(this=value_sql.copy(), expression=exp.null())), copy=False)
 
     # ---- aggregates -------------------------------------------------------------------
@@ -221,11 +229,12 @@ class QueryBuilder:
             value = self.value(pred.value, plan)
             literal = low.literal(pred.literal)
             if pred.op == "=":
-                return low.equals(value, literal)
+                return low.equals(value, literal, pred.literal.type.is_textual)
             op = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "!=": exp.NEQ}[pred.op]
             return op(this=value, expression=literal)
         if isinstance(pred, ir.InSet):
-            return low.in_set(self.value(pred.value, plan), [low.literal(lit) for lit in pred.literals])
+            literals = [low.literal(lit) for lit in pred.literals]
+            return low.in_set(self.value(pred.value, plan), literals, pred.literals[0].type.is_textual)
         if isinstance(pred, ir.IsNull):
             return exp.Is(this=self.value(pred.value, plan), expression=exp.null())
         if isinstance(pred, ir.TextMatch):
@@ -282,6 +291,17 @@ class QueryBuilder:
                                                           expression=exp.Literal.number(1))))
         right = exp.Mul(this=exp.Literal.number(ratio.numerator), expression=_col("cnt", alias))
         return exp.LT(this=left, expression=right)
+
+
+def _directly_used(preds: list[ir.Pred]) -> set[str]:
+    """Relations whose aggregates the predicates use outside top/bottom N% (those join directly)."""
+    used: set[str] = set()
+    for pred in preds:
+        for node in ir.walk(pred):
+            value = getattr(node, "value", None)
+            if isinstance(value, ir.Aggregation) and not isinstance(node, ir.Percentile):
+                used.add(value.relation.name)
+    return used
 
 
 def _case(condition: exp.Expression, then: exp.Expression) -> exp.Expression:

@@ -112,12 +112,12 @@ class Lowering:
         return exp.cast(expr, self.timestamp_type)
 
     # ---- text ------------------------------------------------------------------------
-    def equals(self, value: exp.Expression, literal: exp.Expression) -> exp.Expression:
+    def equals(self, value: exp.Expression, literal: exp.Expression, text: bool) -> exp.Expression:
         return exp.EQ(this=value, expression=literal)
 
-    def in_set(self, value: exp.Expression, literals: list[exp.Expression]) -> exp.Expression:
+    def in_set(self, value: exp.Expression, literals: list[exp.Expression], text: bool) -> exp.Expression:
         if len(literals) == 1:
-            return self.equals(value, literals[0])
+            return self.equals(value, literals[0], text)
         return exp.In(this=value, expressions=literals)
 
     def text_match(self, value: exp.Expression, kind: str, text: str) -> exp.Expression:
@@ -229,13 +229,13 @@ class TSQLLowering(Lowering):
 class MySQLLowering(Lowering):
     """MySQL/MariaDB compare text case-insensitively by default: force a binary collation."""
 
-    def equals(self, value: exp.Expression, literal: exp.Expression) -> exp.Expression:
-        return exp.EQ(this=_binary(value), expression=literal)
+    def equals(self, value: exp.Expression, literal: exp.Expression, text: bool) -> exp.Expression:
+        return exp.EQ(this=_binary(value) if text else value, expression=literal)
 
-    def in_set(self, value: exp.Expression, literals: list[exp.Expression]) -> exp.Expression:
+    def in_set(self, value: exp.Expression, literals: list[exp.Expression], text: bool) -> exp.Expression:
         if len(literals) == 1:
-            return self.equals(value, literals[0])
-        return exp.In(this=_binary(value), expressions=literals)
+            return self.equals(value, literals[0], text)
+        return exp.In(this=_binary(value) if text else value, expressions=literals)
 
     def text_match(self, value: exp.Expression, kind: str, text: str) -> exp.Expression:
         return super().text_match(_binary(value), kind, text)

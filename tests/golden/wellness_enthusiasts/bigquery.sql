@@ -1,0 +1,18 @@
+SELECT
+  `e`.`customer_id`
+FROM `customers` AS `e`
+WHERE
+  EXISTS(
+    SELECT
+      1
+    FROM UNNEST(`e`.`interests`) AS `_col`
+    WHERE
+      `_col` = 'yoga'
+  )
+  OR EXISTS(
+    SELECT
+      1
+    FROM UNNEST(`e`.`interests`) AS `_col`
+    WHERE
+      `_col` = 'running'
+  )

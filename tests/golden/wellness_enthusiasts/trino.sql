@@ -1,0 +1,5 @@
+SELECT
+  "e"."customer_id"
+FROM "customers" AS "e"
+WHERE
+  CONTAINS("e"."interests", 'yoga') OR CONTAINS("e"."interests", 'running')

@@ -1,0 +1,7 @@
+SELECT
+  `e`.`customer_id`
+FROM `customers` AS `e`
+WHERE
+  `e`.`age` >= 25
+  AND `e`.`age` <= 34
+  AND `e`.`life_stage` COLLATE utf8mb4_bin = 'young_professional'
