@@ -497,15 +497,17 @@ class Checker:
             self._error("SEG101", f"'{name}' is a relation, not a field", operand.span,
                         f"use 'has {name}', 'count({name}) >= 2' or 'sum({name}.FIELD) > 100'")
             return
-        candidates = [*self.schema.fields, *self.schema.traits]
-        suggestion = did_you_mean(name, candidates)
+        for relation in self.schema.relations.values():
+            if name in relation.fields:
+                self._error(
+                    "SEG104", f"'{name}' is a field of {relation.name}, used outside its filter",
+                    operand.name.span,
+                    f"outside parentheses a has/no filter takes one condition; put a filter with "
+                    f"and/or in parentheses: has {relation.name} where (… and {name} …), or use "
+                    f"count({relation.name} where …)")
+                return
+        suggestion = did_you_mean(name, [*self.schema.fields, *self.schema.traits])
         hint = f"did you mean '{suggestion}'?" if suggestion else None
-        if suggestion is None:
-            for relation in self.schema.relations.values():
-                if name in relation.fields:
-                    hint = (f"'{name}' is a field of {relation.name}: use it inside "
-                            f"count({relation.name} where …) or has {relation.name} where …")
-                    break
         self._error("SEG101", f"unknown field '{name}'", operand.name.span, hint)
 
     def _relation_field(self, operand: s.RelationFieldRef, scope: _Scope) -> tuple[ir.Value, DataType] | None:

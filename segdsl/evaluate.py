@@ -147,7 +147,7 @@ class _Evaluator:
         assert agg.arg is not None, f"{agg.func} needs a column"
         values = [v for v in (r.get(agg.arg.name) for r in rows) if v is not None]
         if agg.func == "count_distinct":
-            return len({tuple(v) if isinstance(v, list) else v for v in (r.get(agg.arg.name) for r in rows)})
+            return len({tuple(v) if isinstance(v, list) else v for v in values})
         if agg.func == "sum":
             return sum((Fraction(v) for v in values), Fraction(0))
         if not values:
@@ -213,8 +213,9 @@ def describe(node: ir.Pred | ir.Value) -> str:
         return node.name
     if isinstance(node, ir.Aggregation):
         inner = node.relation.name + (f".{node.arg.name}" if node.arg else "")
-        extras = [describe(p) for p in (node.window, node.filter) if p is not None]
-        return f"{node.func}({' where '.join([inner, *extras])})"
+        inner += f" during {describe(node.window)}" if node.window else ""
+        inner += f" where {describe(node.filter)}" if node.filter else ""
+        return f"{node.func}({inner})"
     if isinstance(node, (ir.And, ir.Or)):
         if not node.preds:
             return "true" if isinstance(node, ir.And) else "false"
@@ -228,9 +229,9 @@ def describe(node: ir.Pred | ir.Value) -> str:
         return f"{describe(node.value)} in {node.side} {node.percent}%"
     subject = describe(node.value)
     if isinstance(node, ir.Compare):
-        return f"{subject} {node.op} {node.literal.value!r}"
+        return f"{subject} {node.op} {_lit(node.literal.value)}"
     if isinstance(node, ir.InSet):
-        return f"{subject} in ({', '.join(repr(lit.value) for lit in node.literals)})"
+        return f"{subject} in ({', '.join(_lit(lit.value) for lit in node.literals)})"
     if isinstance(node, ir.TextMatch):
         return f"{subject} {node.kind.replace('_', ' ')} {node.text!r}"
     if isinstance(node, ir.RegexMatch):
@@ -238,14 +239,21 @@ def describe(node: ir.Pred | ir.Value) -> str:
     if isinstance(node, ir.IsNull):
         return f"{subject} is null"
     if isinstance(node, ir.ListHas):
-        return f"{subject} has {node.mode} ({', '.join(repr(lit.value) for lit in node.literals)})"
+        return f"{subject} has {node.mode} ({', '.join(_lit(lit.value) for lit in node.literals)})"
     bounds = [f"{'>=' if b.inclusive else '>'} {_point(b.point)}" for b in (node.low,) if b]
     bounds += [f"{'<=' if b.inclusive else '<'} {_point(b.point)}" for b in (node.high,) if b]
     return f"{subject} " + " and ".join(bounds)
 
 
+def _lit(value: ir.LiteralValue) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def _point(point: ir.Day | dt.datetime) -> str:
     if isinstance(point, ir.RelativeDay):
         shift = f" + {point.plus_days} days" if point.plus_days else ""
-        return f"(as_of{shift} - {point.back} {point.unit})"
+        back = f" - {point.back} {point.unit}" if point.back else ""
+        return f"(as_of{shift}{back})" if shift or back else "as_of"
     return point.isoformat()

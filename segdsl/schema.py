@@ -116,6 +116,12 @@ def _span(node: yaml.Node) -> Span:
     return Span(start.index, end.index, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
+_TYPE_ALIASES = {
+    "integer": "int", "bigint": "int", "smallint": "int", "long": "int",
+    "float": "decimal", "double": "decimal", "numeric": "decimal", "number": "decimal",
+    "boolean": "bool", "text": "string", "varchar": "string", "str": "string",
+    "datetime": "timestamp", "time": "timestamp", "array": "list<string>",
+}
 _TOP_KEYS = ("entity", "table", "key", "fields", "relations", "traits", "description")
 _FIELD_KEYS = ("type", "values", "column", "description", "of")
 _RELATION_KEYS = ("table", "key", "time", "fields", "description")
@@ -233,7 +239,8 @@ class _Reader:
     def type_of(self, text: str, node: yaml.Node) -> DataType | None:
         data_type = parse_type_name(text)
         if data_type is None:
-            suggestion = did_you_mean(text, [t for t in TYPE_NAMES if t != "list<T>"])
+            suggestion = _TYPE_ALIASES.get(text.lower()) or did_you_mean(
+                text, [t for t in TYPE_NAMES if t != "list<T>"])
             hint = f"did you mean '{suggestion}'?" if suggestion else f"types: {', '.join(TYPE_NAMES)}"
             self.error("SEG203", f"unknown type '{text}'", node, hint)
         return data_type

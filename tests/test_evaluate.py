@@ -235,9 +235,9 @@ def test_avg_is_exact() -> None:
 
 
 def test_relation_keys_match_entity_keys_by_equality() -> None:
-    people = [{"customer_id": "A"}, {"customer_id": "B"}]
+    people = [{"customer_id": "A"}, {"customer_id": "B"}, {"customer_id": None}]
     orders = [order("A"), order("a"), order(None)]
-    assert members("has orders", people, orders) == {"A"}
+    assert members("has orders", people, orders) == {"A"}  # a missing key joins nothing
 
 
 def test_missing_relation_data_is_an_error() -> None:
@@ -342,6 +342,19 @@ def test_explain_member() -> None:
     assert [held for _, held in explain_member(pred, SCHEMA, data, AS_OF, 2)] == [False, True]
     with pytest.raises(KeyError):
         explain_member(pred, SCHEMA, data, AS_OF, 42)
+
+
+def test_explain_member_describes_every_kind_of_condition() -> None:
+    text = ("last_seen_at in last 30 days and city starts with 'a' and email matches 'x' and "
+            "interests has all ('golf') and region in ('UK') and income in top 10% and "
+            "city is null and (age > 1 or not has orders where status = 'paid')")
+    entity = {"customer_id": 1, "last_seen_at": T(2026, 6, 30), "city": "ab", "email": "x",
+              "interests": ["golf"], "region": "UK", "income": 5, "age": 3}
+    pred = segment_ir(text, SCHEMA).pred
+    explained = explain_member(pred, SCHEMA, Dataset([entity], {"orders": []}), AS_OF, 1)
+    assert [held for _, held in explained] == [True, True, True, True, True, True, False, True]
+    assert explained[0][0] == "last_seen_at >= (as_of + 1 days - 30 day) and <= as_of"
+    assert explained[-1][0] == "(age > 1 or not count(orders where status = 'paid') > 0)"
 
 
 def test_empty_and_or_and_constants() -> None:

@@ -1,0 +1,104 @@
+"""Diagnostics: the exact text users see, plus the JSON and GitHub forms.
+
+Golden files in tests/diagnostics/ were read and approved by hand; regenerate with
+``SEGDSL_UPDATE_GOLDEN=1`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import segdsl
+from segdsl import codes, render
+from segdsl.project import build_program, read_sources
+
+HERE = Path(__file__).parent / "diagnostics"
+UPDATE = os.environ.get("SEGDSL_UPDATE_GOLDEN") == "1"
+
+GROUPS = {
+    "syntax": ["syntax.seg"],
+    "names": ["names.seg"],
+    "types": ["types.seg"],
+    "three_mistakes": ["three_mistakes.seg"],
+    "cycle": ["cycle_a.seg", "cycle_b.seg", "cycle_c.seg"],
+}
+
+
+def _diagnostics(schema, files: list[str], dialect: str | None = None):
+    sources, problems = read_sources([str(HERE / f) for f in files])
+    assert not problems
+    # paths relative to the repo, so goldens do not depend on where the checkout lives
+    sources = [(str(Path(p).relative_to(HERE.parent.parent)), t) for p, t in sources]
+    program = build_program(sources, schema, segdsl.dialects.get(dialect) if dialect else None)
+    return sorted(program.diagnostics + program.dialect_diagnostics(), key=lambda d: d.sort_key())
+
+
+@pytest.mark.parametrize("group", sorted(GROUPS))
+def test_golden_text(example_schema, group: str) -> None:
+    actual = render.text_report(_diagnostics(example_schema, GROUPS[group])) + "\n"
+    path = HERE / f"{group}.txt"
+    if UPDATE:
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8")
+
+
+def test_three_mistakes_all_reported(example_schema) -> None:
+    found = _diagnostics(example_schema, ["three_mistakes.seg"])
+    assert [(d.code, d.span.line, d.span.column) for d in found] == [
+        ("SEG101", 2, 9), ("SEG112", 3, 18), ("SEG111", 4, 24)]
+
+
+def test_cycle_across_three_files_names_every_location(example_schema) -> None:
+    (cycle,) = [d for d in _diagnostics(example_schema, GROUPS["cycle"]) if d.code == "SEG132"]
+    assert "a → b → c → a" in cycle.message
+    assert [n.split(":")[0] for n in cycle.notes] == [
+        "tests/diagnostics/cycle_a.seg", "tests/diagnostics/cycle_b.seg", "tests/diagnostics/cycle_c.seg"]
+
+
+def test_dialect_refusal(example_schema) -> None:
+    found = _diagnostics(example_schema, ["sqlite_regex.seg"], dialect="sqlite")
+    assert [d.code for d in found] == ["SEG140"]
+    assert "sqlite" in found[0].message
+    assert _diagnostics(example_schema, ["sqlite_regex.seg"], dialect="duckdb") == []
+
+
+def test_json_and_github_forms(example_schema) -> None:
+    found = _diagnostics(example_schema, ["three_mistakes.seg"])
+    data = json.loads(render.json_report(found))
+    assert data[0]["code"] == "SEG101" and data[0]["line"] == 2 and data[0]["column"] == 9
+    assert data[0]["hint"] == "did you mean 'age'?"
+    lines = render.github_report(found).splitlines()
+    assert lines[0] == ("::error file=tests/diagnostics/three_mistakes.seg,line=2,col=9,endLine=2,"
+                        "endColumn=13,title=SEG101::unknown field 'agee' (hint: did you mean 'age'?)")
+
+
+def test_github_escapes_newlines_and_percent() -> None:
+    from segdsl.diagnostics import Diagnostic
+    from segdsl.syntax import Span
+
+    diagnostic = Diagnostic("SEG001", "error", "50% off\nnext", "a,b:c.seg", Span(0, 1, 1, 1, 1, 2))
+    assert render.github(diagnostic) == (
+        "::error file=a%2Cb%3Ac.seg,line=1,col=1,endLine=1,endColumn=2,title=SEG001::50%25 off%0Anext")
+
+
+def test_every_emitted_code_is_registered() -> None:
+    emitted = set()
+    for path in (Path(__file__).parent.parent / "segdsl").rglob("*.py"):
+        emitted |= set(re.findall(r'"(SEG\d{3})"', path.read_text(encoding="utf-8")))
+    assert emitted - set(codes.CODES) == set()
+    for code in codes.CODES:
+        assert codes.explain(code)
+
+
+def test_golden_files_cover_codes() -> None:
+    """Every seg-file diagnostic code appears in at least one approved golden."""
+    text = "".join(p.read_text(encoding="utf-8") for p in HERE.glob("*.txt"))
+    for code in ["SEG001", "SEG002", "SEG004", "SEG101", "SEG102", "SEG103", "SEG104", "SEG110",
+                 "SEG111", "SEG112", "SEG113", "SEG114", "SEG115", "SEG116", "SEG117", "SEG118",
+                 "SEG119", "SEG120", "SEG130", "SEG131", "SEG132"]:
+        assert f"[{code}]" in text, code

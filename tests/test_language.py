@@ -1,0 +1,135 @@
+"""Every form of the language, as written in the docs, parses and checks."""
+
+from __future__ import annotations
+
+import pytest
+
+import segdsl
+from segdsl import ir
+from segdsl.api import segment_ir
+from segdsl.parser import parse_file
+
+FORMS = [
+    "age 25..40",
+    "age between 25 and 40",
+    "age >= 18",
+    "age = 18", "age != 18", "age < 18", "age <= 18", "age > 18", "age == 18", "age <> 18",
+    "region = 'UK'",
+    "region in ('UK', 'IE')",
+    "region not in ('UK', 'IE')",
+    "email ends with '@gmail.com'",
+    "email starts with 'ann'",
+    "email contains 'gmail'",
+    "email matches '^[a-z]+@(gmail|outlook)\\.com$'",
+    "phone is null",
+    "phone is not null",
+    "is_subscribed",
+    "is_subscribed = false",
+    "signup_date >= 2024-01-01",
+    "last_seen_at >= 2024-01-01T10:30:00",
+    "signup_date 2024-01-01..2024-03-31",
+    "last_seen_at in last 30 days",
+    "last_seen_at in last 1 day",
+    "last_seen_at in last 2 weeks",
+    "last_seen_at in last 3 months",
+    "last_seen_at in last 1 year",
+    "last_seen_at before 90 days ago",
+    "last_seen_at after 30 days ago",
+    "signup_date before 2024-01-01",
+    "signup_date after 2024-01-01",
+    "interests contains 'running'",
+    "interests has any ('running', 'yoga')",
+    "interests has all ('running', 'yoga')",
+    "not (region = 'UK' or age < 18)",
+    "# a comment\nage > 3 # another\n",
+    "full_name = \"O'Brien\"",
+    "full_name = 'O''Brien'",
+    "count(orders) >= 3",
+    "count(orders in last 90 days) >= 3",
+    "count(orders in last 90 days where status = 'paid' and amount > 20) >= 3",
+    "sum(orders.amount in last 365 days where status = 'paid') > 500",
+    "avg(orders.amount) > 50", "min(orders.amount) > 5", "max(orders.amount) < 5000",
+    "count distinct(orders.category) >= 3",
+    "max(orders.created_at) before 180 days ago",
+    "min(orders.created_at) in last 30 days",
+    "has orders in last 30 days where amount > 100",
+    "no orders in last 180 days",
+    "has events in last 7 days where name = 'add_to_cart' and no events in last 7 days where name = 'purchase'",
+    "lifetime_value in top 10%",
+    "lifetime_value in bottom 25%",
+    "has orders where (amount > 100 and status = 'paid')",
+    "count(orders between 2024-01-01 and 2024-03-31) > 0",
+    "orders_90d >= 3 and adult",
+    "`age` > 3",
+]
+
+
+@pytest.mark.parametrize("text", FORMS)
+def test_form_checks(example_schema, text: str) -> None:
+    assert segdsl.check(text, example_schema) == []
+
+
+def test_segment_references_form(example_schema) -> None:
+    text = """
+segment high_value where lifetime_value in top 10%
+segment churned where no orders in last 180 days
+segment keep where in segment high_value and not in segment churned
+"""
+    assert segdsl.check(text, example_schema) == []
+
+
+def test_segment_file_with_description(example_schema) -> None:
+    text = '''# segments/uk_frequent.seg
+segment uk_frequent
+  description "Frequent UK buyers aged 25-40"
+  where age 25..40
+    and region in ('UK', 'IE')
+    and orders_90d >= 3
+'''
+    parsed, problems = parse_file(text, "uk_frequent.seg")
+    assert problems == []
+    (segment,) = parsed.segments
+    assert segment.name.text == "uk_frequent"
+    assert segment.description is not None and segment.description.value == "Frequent UK buyers aged 25-40"
+
+
+def test_bare_expression_named_after_file() -> None:
+    parsed, problems = parse_file("age > 3", "segments/older-kids.seg")
+    assert problems == []
+    assert parsed.segments[0].name.text == "older_kids"
+
+
+def test_keywords_need_word_boundaries(example_schema) -> None:
+    schema = segdsl.load_schema({
+        "table": "t", "key": "id",
+        "fields": {"notes": "string", "order_count": "int", "android": "bool", "inside": "int"},
+    })
+    assert segdsl.check("notes = 'andrew' and order_count > 1 and android and inside > 2", schema) == []
+
+
+def test_precedence_not_and_or(example_schema) -> None:
+    segment = segment_ir("not age > 1 and age < 5 or age = 9", example_schema)
+    pred = segment.pred
+    assert isinstance(pred, ir.Or)
+    left = pred.preds[0]
+    assert isinstance(left, ir.And)
+    assert isinstance(left.preds[0], ir.Not)
+
+
+def test_strings_keep_backslashes_and_doubled_quotes(example_schema) -> None:
+    segment = segment_ir(r"""email = 'a\b''c' or email = "d""e" """, example_schema)
+    assert isinstance(segment.pred, ir.Or)
+    literals = [p.literal.value for p in segment.pred.preds]  # type: ignore[union-attr]
+    assert literals == ["a\\b'c", 'd"e']
+
+
+def test_ranges_lex_numbers_correctly(example_schema) -> None:
+    segment = segment_ir("income 0.5..40", example_schema)
+    compares = segment.pred.preds  # type: ignore[union-attr]
+    assert [str(c.literal.value) for c in compares] == ["0.5", "40"]
+
+
+def test_ten_thousand_conditions_do_not_recurse(example_schema) -> None:
+    text = " and ".join(f"age != {i}" for i in range(10_000))
+    sql = segdsl.compile(text, example_schema)
+    assert sql.count("<>") == 10_000
