@@ -165,7 +165,7 @@ class Checker:
         if typed is None:
             return None
         value, _ = typed
-        return value
+        return value.pred if isinstance(value, _PredValue) else value
 
     def check_traits(self) -> None:
         for name in self.schema.traits:
@@ -199,7 +199,7 @@ class Checker:
             return self._percentile(node)
         return self._condition(node, scope)
 
-    def _nested(self, span: s.Span, what: str, scope: _Scope) -> None:
+    def _nested(self, span: s.Span, what: str, scope: _Scope) -> ir.Pred | None:
         relation = scope.relation.name if scope.relation else "the relation"
         self._error("SEG110", f"{what} cannot be used inside a filter on {relation}", span,
                     "move it out of the filter and join the two with 'and'")
@@ -228,14 +228,14 @@ class Checker:
         if typed is None or not ok:
             return None
         value, data_type = typed
-        if not data_type.is_numeric:
+        if isinstance(value, _PredValue) or not data_type.is_numeric:
             self._error("SEG110", f"'in {node.side}' needs a number, but this is {_a(data_type)}",
                         node.operand.span)
             return None
         return ir.Percentile(value, node.side, percent)
 
     def _condition(self, node: s.Expr, scope: _Scope) -> ir.Pred | None:
-        operand: s.Operand = node.operand  # type: ignore[union-attr]
+        operand: s.Operand = getattr(node, "operand")  # noqa: B009 - every condition has one
         typed = self._operand(operand, scope, as_bool=isinstance(node, (s.BareBool, s.Compare)))
         if typed is None:
             self._check_values_only(node)
@@ -290,7 +290,8 @@ class Checker:
 
     def _compare(self, value: ir.Value, data_type: DataType, node: s.Compare) -> ir.Pred | None:
         if isinstance(node.value, s.Null):
-            return self._null_value(node.value, node.op)
+            self._null_value(node.value, node.op)
+            return None
         if data_type.kind == "list":
             self._error("SEG110", "lists cannot be compared; use 'contains', 'has any (…)' or "
                         "'has all (…)'", node.op_span)
@@ -448,7 +449,8 @@ class Checker:
         if isinstance(node, (s.Ago, s.Today)):
             return self._ref(node)
         if isinstance(node, s.Null):
-            return self._null_value(node, "=")
+            self._null_value(node, "=")
+            return None
         expected = "a date such as 2024-01-01"
         self._error("SEG111", f"expected {expected} here, not {_describe_literal(node)}",
                     node.span, "dates are written without quotes: 2024-01-01")
@@ -608,7 +610,8 @@ class Checker:
     def _literal(self, node: s.Value, data_type: DataType) -> ir.Lit | None:
         kind = data_type.kind
         if isinstance(node, s.Null):
-            return self._null_value(node, "=")
+            self._null_value(node, "=")
+            return None
         if kind in ("int", "decimal") and isinstance(node, s.Number):
             if kind == "int" and node.is_integer:
                 return ir.Lit(int(node.value), data_type)
@@ -618,9 +621,9 @@ class Checker:
         if kind == "enum" and isinstance(node, s.String):
             if node.value not in data_type.values:
                 suggestion = did_you_mean(node.value, data_type.values)
-                hint = f"did you mean '{suggestion}'?" if suggestion else (
-                    "values: " + ", ".join(f"'{v}'" for v in data_type.values))
-                self._error("SEG112", f"'{node.value}' is not one of the values of this field", node.span, hint)
+                choices = "values: " + ", ".join(f"'{v}'" for v in data_type.values)
+                self._error("SEG112", f"'{node.value}' is not one of the values of this field", node.span,
+                            f"did you mean '{suggestion}'?" if suggestion else choices)
                 return None
             return ir.Lit(node.value, data_type)
         if kind == "bool" and isinstance(node, s.Bool):
@@ -633,7 +636,7 @@ class Checker:
         if isinstance(node, (s.Date, s.Timestamp)) and node.value is None:
             self._bad_date(node)
             return None
-        hint = None
+        hint: str | None = None
         if kind in ("int", "decimal") and isinstance(node, s.String):
             hint = f"write numbers without quotes: {node.value}" if _is_number(node.value) else None
         elif kind in ("string", "enum") and isinstance(node, (s.Number, s.Date, s.Timestamp, s.Bool)):

@@ -17,7 +17,7 @@ def builder_for(schema: Schema, dialect: Dialect, as_of: dt.date | None) -> Quer
     return QueryBuilder(schema, lowering_for(dialect, as_of))
 
 
-def render(expression: exp.Expression, dialect: Dialect, pretty: bool = True) -> str:
+def render(expression: exp.Expr, dialect: Dialect, pretty: bool = True) -> str:
     """SQL text with every identifier quoted, deterministic for the same input."""
     return expression.sql(dialect=dialect.sqlglot, identify=True, pretty=pretty)
 

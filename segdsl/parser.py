@@ -173,8 +173,8 @@ def _acceptable(error: UnexpectedToken) -> set[str]:
     interactive = error.interactive_parser
     if interactive is not None:
         try:
-            accepted = set(interactive.accepts())
-        except Exception:  # noqa: BLE001 - fall back to LALR's list on any internal error
+            accepted = set(interactive.accepts())  # type: ignore[no-untyped-call]
+        except Exception:
             accepted = set()
         if accepted:
             return accepted
@@ -194,7 +194,7 @@ def _previous_token(text: str, pos: int) -> str | None:
 def _syntax_diagnostic(error: UnexpectedInput, text: str, source: Source) -> Diagnostic:
     pos = _error_pos(error, text)
     line, column = error.line, error.column
-    if isinstance(error, UnexpectedToken) and error.token.type == "$END" or line < 1:
+    if (isinstance(error, UnexpectedToken) and error.token.type == "$END") or line < 1:
         line, column = _line_col(text, pos)
     span = s.Span(pos, pos + 1, line, column, line, column + 1)
     previous = _previous_token(text, pos)
@@ -346,7 +346,7 @@ class _ToAst(Transformer[Token, Any]):
 
     def compare(self, meta: Meta, children: list[Any]) -> s.Compare:
         operand, op_token, value = children
-        op = _OP_OF.get(str(op_token), str(op_token))
+        op: Any = _OP_OF.get(str(op_token), str(op_token))
         return s.Compare(operand, op, value, _token_span(op_token), _span(meta))
 
     def range(self, meta: Meta, children: list[Any]) -> s.Range:

@@ -19,6 +19,8 @@ from segdsl.datatypes import TYPE_NAMES, DataType, parse_type_name
 from segdsl.diagnostics import Diagnostic, SegdslError, Source, did_you_mean, make
 from segdsl.syntax import Span
 
+_NOWHERE = Span.point()
+
 try:  # the C loader is ~5x faster and is there on nearly every install
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
@@ -31,7 +33,7 @@ class Field:
     type: DataType
     column: str  # physical column, always quoted in SQL
     description: str | None = None
-    span: Span = Span.point()
+    span: Span = _NOWHERE
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,7 @@ class Relation:
     time: str | None  # field name of the default time column for windows
     fields: Mapping[str, Field]
     description: str | None = None
-    span: Span = Span.point()
+    span: Span = _NOWHERE
 
 
 @dataclass(frozen=True, slots=True)

@@ -194,3 +194,16 @@ def test_current_date_matches_as_of(loaded_engine, example_schema) -> None:
     live = loaded_engine.members(segment_sql(segment, example_schema, dialect, None))
     folded = loaded_engine.members(segment_sql(segment, example_schema, dialect, dt.date.today()))
     assert live == folded
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES + REGEX_CASES,
+                         ids=[c[0][:60] for c in CASES + REGEX_CASES])
+def test_reference_evaluator_agrees(example_schema, text: str, expected: set[int]) -> None:
+    """The oracle, written from docs/semantics.md alone, gives the hand-computed answer too."""
+    from segdsl.api import segment_ir
+    from segdsl.evaluate import Dataset, evaluate_segment
+    from tests.dataset import CUSTOMERS, RELATIONS
+
+    segment = segment_ir(text, example_schema)
+    members = evaluate_segment(segment, example_schema, Dataset(CUSTOMERS, RELATIONS), AS_OF)
+    assert members == expected

@@ -30,7 +30,7 @@ ROW_ALIAS = "r"
 KEY_ALIAS = "entity_key"
 
 
-def table_expr(name: str) -> exp.Expression:
+def table_expr(name: str) -> exp.Expr:
     """A table name, a schema-qualified name (parts quoted) or, for DuckDB, a file path."""
     if "/" in name or name.endswith((".parquet", ".csv", ".json", ".ndjson")):
         return exp.Table(this=exp.Literal.string(name))
@@ -75,7 +75,7 @@ class QueryBuilder:
     def membership_query(self, preds: dict[str, ir.Pred]) -> exp.Select:
         """The key plus one boolean column per segment, all in one pass."""
         plan = self._plan(list(preds.values()))
-        columns: list[exp.Expression] = [_col(self.schema.key, ENTITY_ALIAS)]
+        columns: list[exp.Expr] = [_col(self.schema.key, ENTITY_ALIAS)]
         for name, pred in preds.items():
             value = exp.Coalesce(this=self.pred(pred, plan, negate=False), expressions=[exp.false()])
             columns.append(exp.alias_(value, name, quoted=True))
@@ -97,7 +97,7 @@ class QueryBuilder:
                                             f"pct{len(plan.percentiles) + 1}")
         return plan
 
-    def _from_entity(self, plan: _Plan, columns: list[exp.Expression], joined: set[str] | None = None,
+    def _from_entity(self, plan: _Plan, columns: list[exp.Expr], joined: set[str] | None = None,
                      top_level: bool = True) -> exp.Select:
         """SELECT … FROM entity, with the relation CTEs (top level only) and the joins it needs."""
         select = exp.select(*columns).from_(
@@ -124,7 +124,7 @@ class QueryBuilder:
         return select
 
     def _relation_cte(self, rel: _RelationPlan) -> exp.Select:
-        columns: list[exp.Expression] = [exp.alias_(_col(rel.relation.key, ROW_ALIAS), KEY_ALIAS, quoted=True)]
+        columns: list[exp.Expr] = [exp.alias_(_col(rel.relation.key, ROW_ALIAS), KEY_ALIAS, quoted=True)]
         for aggregation, alias in rel.columns.items():
             columns.append(exp.alias_(self._aggregate(aggregation), alias, quoted=True))
         select = exp.select(*columns).from_(
@@ -149,7 +149,7 @@ class QueryBuilder:
         return select.where(exp.Not(this=exp.Is(this=value_sql.copy(), expression=exp.null())), copy=False)
 
     # ---- aggregates -------------------------------------------------------------------
-    def _aggregate(self, aggregation: ir.Aggregation) -> exp.Expression:
+    def _aggregate(self, aggregation: ir.Aggregation) -> exp.Expr:
         conditions = [p for p in (aggregation.window, aggregation.filter) if p is not None]
         condition = self.pred(ir.And(tuple(conditions)), _Plan(), negate=False) if conditions else None
         arg = self.row_value(aggregation.arg) if aggregation.arg is not None else None
@@ -164,7 +164,7 @@ class QueryBuilder:
         func = {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[aggregation.func]
         return func(this=target)
 
-    def _widest_window(self, aggregations: list[ir.Aggregation]) -> exp.Expression | None:
+    def _widest_window(self, aggregations: list[ir.Aggregation]) -> exp.Expr | None:
         """A WHERE that keeps every row any aggregate needs: the union of their windows."""
         windows = [a.window for a in aggregations]
         if not windows or any(w is None for w in windows):
@@ -177,7 +177,7 @@ class QueryBuilder:
         return self.pred(ir.TimeRange(ranges[0].value, low, high), _Plan(), negate=False)
 
     # ---- values -------------------------------------------------------------------------
-    def value(self, value: ir.Value, plan: _Plan) -> exp.Expression:
+    def value(self, value: ir.Value, plan: _Plan) -> exp.Expr:
         if isinstance(value, ir.Column):
             return _col(value.name, ENTITY_ALIAS)
         if isinstance(value, ir.RowColumn):
@@ -188,11 +188,11 @@ class QueryBuilder:
             return exp.Coalesce(this=column, expressions=[exp.Literal.number(0)])
         return column
 
-    def row_value(self, value: ir.RowColumn) -> exp.Expression:
+    def row_value(self, value: ir.RowColumn) -> exp.Expr:
         return _col(value.name, ROW_ALIAS)
 
     # ---- predicates ----------------------------------------------------------------------
-    def pred(self, pred: ir.Pred, plan: _Plan, negate: bool) -> exp.Expression:
+    def pred(self, pred: ir.Pred, plan: _Plan, negate: bool) -> exp.Expr:
         if isinstance(pred, ir.Not):
             return self.pred(pred.pred, plan, not negate)
         if isinstance(pred, (ir.And, ir.Or)):
@@ -217,13 +217,13 @@ class QueryBuilder:
             return self._or_missing(_negate(atom), pred.value, plan)
         return exp.Not(this=exp.Coalesce(this=atom, expressions=[exp.false()]))
 
-    def _or_missing(self, atom: exp.Expression, value: ir.Value, plan: _Plan) -> exp.Expression:
+    def _or_missing(self, atom: exp.Expr, value: ir.Value, plan: _Plan) -> exp.Expr:
         if not _nullable(value):
             return atom
         missing = exp.Is(this=self.value(value, plan), expression=exp.null())
         return exp.Paren(this=exp.Or(this=atom, expression=missing))
 
-    def _atom(self, pred: ir.Pred, plan: _Plan) -> exp.Expression:
+    def _atom(self, pred: ir.Pred, plan: _Plan) -> exp.Expr:
         low = self.low
         if isinstance(pred, ir.Compare):
             value = self.value(pred.value, plan)
@@ -251,10 +251,10 @@ class QueryBuilder:
             return self._percentile_atom(pred, plan)
         raise AssertionError(f"unhandled predicate {type(pred).__name__}")  # pragma: no cover
 
-    def _time_range(self, pred: ir.TimeRange, plan: _Plan) -> exp.Expression:
+    def _time_range(self, pred: ir.TimeRange, plan: _Plan) -> exp.Expr:
         value = self.value(pred.value, plan)
         is_date = pred.value.type.kind == "date"
-        parts: list[exp.Expression] = []
+        parts: list[exp.Expr] = []
         if (pred.low is not None and pred.high is not None and is_date and pred.low == pred.high
                 and pred.low.inclusive and not isinstance(pred.low.point, dt.datetime)):
             return exp.EQ(this=value, expression=self.low.day(pred.low.point))
@@ -264,7 +264,7 @@ class QueryBuilder:
             parts.append(self._bound(value.copy(), is_date, bound, is_low))
         return _balanced(parts, exp.And)
 
-    def _bound(self, value: exp.Expression, is_date: bool, bound: ir.Bound, is_low: bool) -> exp.Expression:
+    def _bound(self, value: exp.Expr, is_date: bool, bound: ir.Bound, is_low: bool) -> exp.Expr:
         point = bound.point
         if isinstance(point, dt.datetime):
             target = self.low.timestamp_literal(point)
@@ -282,7 +282,7 @@ class QueryBuilder:
         extra = 1 if bound.inclusive else 0
         return exp.LT(this=value, expression=self.low.day_as_timestamp(point, extra))
 
-    def _percentile_atom(self, pred: ir.Percentile, plan: _Plan) -> exp.Expression:
+    def _percentile_atom(self, pred: ir.Percentile, plan: _Plan) -> exp.Expr:
         alias = plan.percentiles[(pred.value, pred.side)]
         ratio = Fraction(pred.percent) / 100
         # (rank - 1) / count < percent / 100, in integers: den * (rank - 1) < num * count
@@ -304,11 +304,11 @@ def _directly_used(preds: list[ir.Pred]) -> set[str]:
     return used
 
 
-def _case(condition: exp.Expression, then: exp.Expression) -> exp.Expression:
+def _case(condition: exp.Expr, then: exp.Expr) -> exp.Expr:
     return exp.Case(ifs=[exp.If(this=condition, true=then)])
 
 
-def _negate(atom: exp.Expression) -> exp.Expression:
+def _negate(atom: exp.Expr) -> exp.Expr:
     if isinstance(atom, exp.EQ):
         return exp.NEQ(this=atom.this, expression=atom.expression)
     if isinstance(atom, exp.In):
@@ -322,7 +322,7 @@ def _nullable(value: ir.Value) -> bool:
     return True
 
 
-def _balanced(parts: list[exp.Expression], op: type[exp.Connector]) -> exp.Expression:
+def _balanced(parts: list[exp.Expr], op: type[exp.Connector]) -> exp.Expr:
     """Join with AND/OR as a balanced tree: 10,000 conditions stay shallow (no recursion limit)."""
     if len(parts) == 1:
         return parts[0]

@@ -54,7 +54,7 @@ class Lowering:
         self.as_of = as_of
 
     # ---- literals ----------------------------------------------------------------
-    def literal(self, lit: ir.Lit) -> exp.Expression:
+    def literal(self, lit: ir.Lit) -> exp.Expr:
         value = lit.value
         if isinstance(value, bool):
             return exp.Boolean(this=value)
@@ -66,26 +66,26 @@ class Lowering:
             return self.date_literal(value)
         return exp.Literal.string(value)
 
-    def date_literal(self, day: dt.date) -> exp.Expression:
+    def date_literal(self, day: dt.date) -> exp.Expr:
         return exp.cast(exp.Literal.string(day.isoformat()), exp.DataType.Type.DATE)
 
-    def timestamp_literal(self, moment: dt.datetime) -> exp.Expression:
+    def timestamp_literal(self, moment: dt.datetime) -> exp.Expr:
         return exp.cast(exp.Literal.string(moment.isoformat(sep=" ")), self.timestamp_type)
 
-    def true(self) -> exp.Expression:
+    def true(self) -> exp.Expr:
         return exp.true()
 
     # ---- days and time -------------------------------------------------------------
-    def current_date(self) -> exp.Expression:
+    def current_date(self) -> exp.Expr:
         return exp.CurrentDate()
 
-    def add_interval(self, base: exp.Expression, amount: int, unit: ir.Unit) -> exp.Expression:
+    def add_interval(self, base: exp.Expr, amount: int, unit: ir.Unit) -> exp.Expr:
         if unit == "week":
             amount, unit = amount * 7, "day"
         return exp.DateAdd(this=base, expression=exp.Literal.number(amount),
                            unit=exp.Var(this=unit.upper()))
 
-    def day(self, day: ir.Day, extra_days: int = 0) -> exp.Expression:
+    def day(self, day: ir.Day, extra_days: int = 0) -> exp.Expr:
         """A calendar day as a DATE-valued expression (folded to a literal when as_of is known)."""
         if isinstance(day, ir.RelativeDay):
             if self.as_of is not None:
@@ -100,7 +100,7 @@ class Lowering:
             return expr
         return self.date_literal(day + dt.timedelta(days=extra_days))
 
-    def day_as_timestamp(self, day: ir.Day, extra_days: int = 0) -> exp.Expression:
+    def day_as_timestamp(self, day: ir.Day, extra_days: int = 0) -> exp.Expr:
         """Midnight at the start of a calendar day, comparable with a timestamp column."""
         if not isinstance(day, ir.RelativeDay) or self.as_of is not None:
             folded = day if not isinstance(day, ir.RelativeDay) else resolve_day(day, self.as_of)  # type: ignore[arg-type]
@@ -108,63 +108,63 @@ class Lowering:
             return self.timestamp_literal(moment)
         return self.to_timestamp(self.day(day, extra_days))
 
-    def to_timestamp(self, expr: exp.Expression) -> exp.Expression:
+    def to_timestamp(self, expr: exp.Expr) -> exp.Expr:
         return exp.cast(expr, self.timestamp_type)
 
     # ---- text ------------------------------------------------------------------------
-    def equals(self, value: exp.Expression, literal: exp.Expression, text: bool) -> exp.Expression:
+    def equals(self, value: exp.Expr, literal: exp.Expr, text: bool) -> exp.Expr:
         return exp.EQ(this=value, expression=literal)
 
-    def in_set(self, value: exp.Expression, literals: list[exp.Expression], text: bool) -> exp.Expression:
+    def in_set(self, value: exp.Expr, literals: list[exp.Expr], text: bool) -> exp.Expr:
         if len(literals) == 1:
             return self.equals(value, literals[0], text)
         return exp.In(this=value, expressions=literals)
 
-    def text_match(self, value: exp.Expression, kind: str, text: str) -> exp.Expression:
+    def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
         escaped = escape_like(text)
         pattern = {"starts_with": f"{escaped}%", "ends_with": f"%{escaped}",
                    "contains": f"%{escaped}%"}[kind]
         like = exp.Like(this=value, expression=exp.Literal.string(pattern))
         return exp.Escape(this=like, expression=exp.Literal.string(LIKE_ESCAPE))
 
-    def regex(self, value: exp.Expression, pattern: str) -> exp.Expression:
+    def regex(self, value: exp.Expr, pattern: str) -> exp.Expr:
         return exp.RegexpLike(this=value, expression=exp.Literal.string(pattern))
 
     # ---- lists ----------------------------------------------------------------------
-    def list_contains(self, value: exp.Expression, element: exp.Expression) -> exp.Expression:
+    def list_contains(self, value: exp.Expr, element: exp.Expr) -> exp.Expr:
         return exp.ArrayContains(this=value, expression=element)
 
     # ---- percentiles ------------------------------------------------------------------
-    def rank(self, value: exp.Expression, descending: bool) -> exp.Expression:
+    def rank(self, value: exp.Expr, descending: bool) -> exp.Expr:
         order = exp.Order(expressions=[exp.Ordered(this=value, desc=descending, nulls_first=False)])
         return exp.Window(this=exp.Anonymous(this="RANK"), order=order)
 
-    def count_all(self) -> exp.Expression:
+    def count_all(self) -> exp.Expr:
         return exp.Window(this=exp.Count(this=exp.Star()))
 
 
 class DuckDBLowering(Lowering):
-    def text_match(self, value: exp.Expression, kind: str, text: str) -> exp.Expression:
+    def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
         name = {"starts_with": "STARTS_WITH", "ends_with": "ENDS_WITH", "contains": "CONTAINS"}[kind]
         return exp.Anonymous(this=name, expressions=[value, exp.Literal.string(text)])
 
-    def list_contains(self, value: exp.Expression, element: exp.Expression) -> exp.Expression:
+    def list_contains(self, value: exp.Expr, element: exp.Expr) -> exp.Expr:
         return exp.Anonymous(this="LIST_CONTAINS", expressions=[value, element])
 
 
 class SQLiteLowering(Lowering):
     """SQLite keeps dates and timestamps as ISO text and lists as JSON text."""
 
-    def date_literal(self, day: dt.date) -> exp.Expression:
+    def date_literal(self, day: dt.date) -> exp.Expr:
         return exp.Literal.string(day.isoformat())
 
-    def timestamp_literal(self, moment: dt.datetime) -> exp.Expression:
+    def timestamp_literal(self, moment: dt.datetime) -> exp.Expr:
         return exp.Literal.string(moment.isoformat(sep=" "))
 
-    def to_timestamp(self, expr: exp.Expression) -> exp.Expression:
+    def to_timestamp(self, expr: exp.Expr) -> exp.Expr:
         return expr  # ISO date text compares correctly with ISO timestamp text
 
-    def add_interval(self, base: exp.Expression, amount: int, unit: ir.Unit) -> exp.Expression:
+    def add_interval(self, base: exp.Expr, amount: int, unit: ir.Unit) -> exp.Expr:
         if unit in ("day", "week"):
             days = amount * (7 if unit == "week" else 1)
             return exp.Anonymous(this="DATE", expressions=[base, exp.Literal.string(f"{days:+d} days")])
@@ -183,7 +183,7 @@ class SQLiteLowering(Lowering):
             first, exp.DPipe(this=day_offset, expression=exp.Literal.string(" days"))])
         return exp.Anonymous(this="MIN", expressions=[shifted, last])
 
-    def text_match(self, value: exp.Expression, kind: str, text: str) -> exp.Expression:
+    def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
         # LIKE is case-insensitive in SQLite; INSTR and SUBSTR compare exactly.
         needle = exp.Literal.string(text)
         if kind == "contains":
@@ -198,7 +198,7 @@ class SQLiteLowering(Lowering):
         tail = exp.Anonymous(this="SUBSTR", expressions=[value, start])
         return exp.EQ(this=tail, expression=needle)
 
-    def list_contains(self, value: exp.Expression, element: exp.Expression) -> exp.Expression:
+    def list_contains(self, value: exp.Expr, element: exp.Expr) -> exp.Expr:
         items = exp.Table(this=exp.Anonymous(this="JSON_EACH", expressions=[value]))
         query = exp.select(exp.Literal.number(1)).from_(items).where(
             exp.EQ(this=exp.column("value"), expression=element))
@@ -206,7 +206,7 @@ class SQLiteLowering(Lowering):
 
 
 class SnowflakeLowering(Lowering):
-    def regex(self, value: exp.Expression, pattern: str) -> exp.Expression:
+    def regex(self, value: exp.Expr, pattern: str) -> exp.Expr:
         # REGEXP_LIKE matches the whole string on Snowflake; REGEXP_INSTR finds a substring.
         found = exp.Anonymous(this="REGEXP_INSTR", expressions=[value, exp.Literal.string(pattern)])
         return exp.GT(this=found, expression=exp.Literal.number(0))
@@ -218,38 +218,38 @@ class BigQueryLowering(Lowering):
 
 
 class TSQLLowering(Lowering):
-    def current_date(self) -> exp.Expression:
+    def current_date(self) -> exp.Expr:
         # sqlglot writes CURRENT_DATE as GETDATE(), which has a time of day.
         return exp.cast(exp.Anonymous(this="GETDATE"), exp.DataType.Type.DATE)
 
-    def true(self) -> exp.Expression:
+    def true(self) -> exp.Expr:
         return exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(1))
 
 
 class MySQLLowering(Lowering):
     """MySQL/MariaDB compare text case-insensitively by default: force a binary collation."""
 
-    def equals(self, value: exp.Expression, literal: exp.Expression, text: bool) -> exp.Expression:
+    def equals(self, value: exp.Expr, literal: exp.Expr, text: bool) -> exp.Expr:
         return exp.EQ(this=_binary(value) if text else value, expression=literal)
 
-    def in_set(self, value: exp.Expression, literals: list[exp.Expression], text: bool) -> exp.Expression:
+    def in_set(self, value: exp.Expr, literals: list[exp.Expr], text: bool) -> exp.Expr:
         if len(literals) == 1:
             return self.equals(value, literals[0], text)
         return exp.In(this=_binary(value) if text else value, expressions=literals)
 
-    def text_match(self, value: exp.Expression, kind: str, text: str) -> exp.Expression:
+    def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
         return super().text_match(_binary(value), kind, text)
 
-    def regex(self, value: exp.Expression, pattern: str) -> exp.Expression:
+    def regex(self, value: exp.Expr, pattern: str) -> exp.Expr:
         return exp.RegexpLike(this=_binary(value), expression=exp.Literal.string(pattern))
 
 
-def _binary(value: exp.Expression) -> exp.Expression:
+def _binary(value: exp.Expr) -> exp.Expr:
     return exp.Collate(this=value, expression=exp.var("utf8mb4_bin"))
 
 
 class ClickHouseLowering(Lowering):
-    def text_match(self, value: exp.Expression, kind: str, text: str) -> exp.Expression:
+    def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
         needle = exp.Literal.string(text)
         if kind == "contains":
             return exp.GT(this=exp.Anonymous(this="position", expressions=[value, needle]),

@@ -1,0 +1,252 @@
+"""Real SQL engines for tests: load the same small dataset everywhere, run SQL, compare members.
+
+    from tests.engines import available_engines, engine_or_skip
+
+    for name, factory in available_engines().items():
+        if isinstance(factory, str):
+            print(name, "unavailable:", factory)
+            continue
+        engine = factory()
+        engine.load(schema, entities, relations)
+        sql = segdsl.compile(segment, schema, dialect=engine.dialect)
+        members = engine.members(sql)
+
+In pytest, prefer ``engine_or_skip(name)``: it caches one engine per process (Spark takes ~10 s
+to start; chDB allows only one ClickHouse instance anyway), skips an unavailable engine, and
+fails instead when CI=true. ``load`` replaces all data, so load your dataset in a fixture of
+your own test module before using a shared engine.
+
+Servers: PostgreSQL and MariaDB come from SEGDSL_PG_DSN / SEGDSL_MYSQL_* or, when those are
+unset, from the env file written by ``scripts/start-engines.sh`` (/tmp/segdsl-engines/env.sh).
+Python drivers: ``scripts/install-test-deps.sh``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib.util
+import os
+import shutil
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from segdsl.schema import Schema
+
+from ._base import setting
+
+__all__ = ["ENGINE_NAMES", "Engine", "available_engines", "close_engines", "engine_or_skip",
+           "in_ci", "open_engine"]
+
+ENGINE_NAMES = ("duckdb", "sqlite", "postgres", "mariadb", "clickhouse", "datafusion", "spark")
+
+
+class Engine(Protocol):
+    name: str  # duckdb, sqlite, postgres, mariadb, clickhouse, datafusion, spark
+    dialect: str  # the segdsl dialect to compile for
+    null_lists_supported: bool  # False on ClickHouse: a NULL list is stored as []
+
+    def load(self, schema: Schema, entities: list[dict[str, Any]],
+             relations: dict[str, list[dict[str, Any]]]) -> None:
+        """(Re)create the schema's tables (physical column names) and load the rows."""
+
+    def members(self, sql: str) -> set[Any]:
+        """Run a one-column SELECT and return its values as a set (keys as Python ints)."""
+
+    def close(self) -> None: ...
+
+
+Factory = Callable[[], Engine]
+
+
+def _missing(*modules: str) -> str | None:
+    for module in modules:
+        if importlib.util.find_spec(module) is None:
+            return module
+    return None
+
+
+def _not_installed(module: str, pip_name: str) -> str:
+    return f"{module} not installed (pip install '{pip_name}', or scripts/install-test-deps.sh)"
+
+
+def _duckdb() -> Factory | str:
+    if _missing("duckdb"):
+        return _not_installed("duckdb", "duckdb")
+
+    def make() -> Engine:
+        from .duckdb_engine import DuckDBEngine
+
+        return DuckDBEngine()
+
+    return make
+
+
+def _sqlite() -> Factory | str:
+    def make() -> Engine:
+        from .sqlite_engine import SQLiteEngine
+
+        return SQLiteEngine()
+
+    return make
+
+
+def _postgres() -> Factory | str:
+    if _missing("psycopg"):
+        return _not_installed("psycopg", "psycopg[binary]")
+    dsn = setting("SEGDSL_PG_DSN")
+    if not dsn:
+        return ("postgres server not running: set SEGDSL_PG_DSN, or run "
+                "scripts/start-engines.sh")
+    try:
+        from .postgres_engine import connect
+
+        connect(dsn, timeout=3).close()
+    except Exception as error:
+        return f"postgres server not reachable at '{dsn}': {error}".strip()
+
+    def make() -> Engine:
+        from .postgres_engine import PostgresEngine
+
+        return PostgresEngine(dsn)
+
+    return make
+
+
+def _mariadb() -> Factory | str:
+    if _missing("pymysql"):
+        return _not_installed("pymysql", "pymysql")
+    host = setting("SEGDSL_MYSQL_HOST")
+    if not host:
+        return ("mariadb server not running: set SEGDSL_MYSQL_HOST (and _PORT, _USER), or run "
+                "scripts/start-engines.sh")
+    port = int(setting("SEGDSL_MYSQL_PORT", "3306") or 3306)
+    user = setting("SEGDSL_MYSQL_USER", "root") or "root"
+    password = setting("SEGDSL_MYSQL_PASSWORD", "") or ""
+    database = setting("SEGDSL_MYSQL_DATABASE", "segdsl_test") or "segdsl_test"
+    try:
+        from .mariadb_engine import connect
+
+        connect(host, port, user, password, timeout=3).close()
+    except Exception as error:
+        return f"mariadb server not reachable at {user}@{host}:{port}: {error}"
+
+    def make() -> Engine:
+        from .mariadb_engine import MariaDBEngine
+
+        return MariaDBEngine(host, port, user, password, database)
+
+    return make
+
+
+def _clickhouse() -> Factory | str:
+    if _missing("chdb"):
+        return _not_installed("chdb", "chdb-core")
+
+    def make() -> Engine:
+        from .clickhouse_engine import ClickHouseEngine
+
+        return ClickHouseEngine()
+
+    return make
+
+
+def _datafusion() -> Factory | str:
+    missing = _missing("datafusion", "pyarrow")
+    if missing:
+        return _not_installed(missing, missing)
+
+    def make() -> Engine:
+        from .datafusion_engine import DataFusionEngine
+
+        return DataFusionEngine()
+
+    return make
+
+
+def _java() -> str | None:
+    home = os.environ.get("JAVA_HOME")
+    if home and os.access(os.path.join(home, "bin", "java"), os.X_OK):
+        return os.path.join(home, "bin", "java")
+    return shutil.which("java")
+
+
+def _spark() -> Factory | str:
+    if _missing("pyspark"):
+        return _not_installed("pyspark", "pyspark")
+    if _java() is None:
+        return ("java not found (Spark needs Java 17: apt-get install openjdk-17-jre-headless, "
+                "or scripts/start-engines.sh)")
+
+    def make() -> Engine:
+        from .spark_engine import SparkEngine
+
+        return SparkEngine()
+
+    return make
+
+
+_PROBES: dict[str, Callable[[], Factory | str]] = {
+    "duckdb": _duckdb, "sqlite": _sqlite, "postgres": _postgres, "mariadb": _mariadb,
+    "clickhouse": _clickhouse, "datafusion": _datafusion, "spark": _spark,
+}
+
+
+def available_engines() -> dict[str, Factory | str]:
+    """Every engine name → a factory, or the reason it cannot run here (a str).
+
+    Cheap: imports nothing heavy; for the two servers it opens (and closes) one connection.
+    """
+    return {name: _PROBES[name]() for name in ENGINE_NAMES}
+
+
+# -- one engine of each kind per process -----------------------------------------------------
+
+_open: dict[str, Engine | str] = {}
+
+
+def open_engine(name: str) -> Engine | str:
+    """The process-wide engine called ``name`` (created on first use), or why it is unavailable.
+
+    A factory that raises counts as unavailable, with the error as the reason.
+    """
+    if name not in _open:
+        if name not in _PROBES:
+            raise KeyError(f"unknown engine {name!r}; known: {', '.join(ENGINE_NAMES)}")
+        found = _PROBES[name]()
+        if isinstance(found, str):
+            _open[name] = found
+        else:
+            try:
+                _open[name] = found()
+            except Exception as error:
+                _open[name] = f"{name} failed to start: {type(error).__name__}: {error}"
+    return _open[name]
+
+
+def close_engines() -> None:
+    """Close every engine opened by open_engine (also runs at interpreter exit)."""
+    for name, engine in list(_open.items()):
+        del _open[name]
+        if not isinstance(engine, str):
+            with contextlib.suppress(Exception):  # closing is best-effort at exit
+                engine.close()
+
+
+atexit.register(close_engines)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def engine_or_skip(name: str) -> Engine:
+    """open_engine(name) for pytest: skips when unavailable, or fails when CI=true."""
+    import pytest
+
+    engine = open_engine(name)
+    if isinstance(engine, str):
+        if in_ci():
+            pytest.fail(f"engine {name} unavailable in CI: {engine}", pytrace=False)
+        pytest.skip(f"engine {name} unavailable: {engine}")
+    return engine

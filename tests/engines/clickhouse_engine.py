@@ -1,0 +1,99 @@
+"""ClickHouse, in-process through chDB (pip ``chdb-core``, import name ``chdb``).
+
+- Tables are ``ENGINE = Memory``; every column is Nullable(...) except lists.
+- ``join_use_nulls = 1`` is set for the session, so a LEFT JOIN yields NULLs (not 0 / '')
+  as on every other engine; ``session_timezone = 'UTC'``.
+- Limitation: ClickHouse cannot wrap an Array in Nullable, so a NULL list is stored as an
+  empty array (``null_lists_supported = False``): ``interests IS NULL`` is never true there.
+- chDB keeps one ClickHouse instance per process (two ``Session`` objects see the same
+  tables), so this module shares one session and allows one open engine at a time.
+- Rows are loaded with a streaming ``INSERT … FORMAT JSONEachRow`` (ClickHouse's own input
+  format, JSON-encoded by ``json.dumps``), not with values formatted into SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from chdb import session as chdb_session
+
+from segdsl.datatypes import DataType
+
+from ._base import SqlEngine, TableData
+
+_TYPES = {"int": "Int64", "decimal": "Decimal(18, 4)", "string": "String", "enum": "String",
+          "bool": "Bool", "date": "Date32", "timestamp": "DateTime64(6)"}
+
+_session: Any = None  # chdb_session.Session, shared by the process
+_open: ClickHouseEngine | None = None
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)  # ClickHouse reads a quoted number into Decimal exactly
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="microseconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    return value
+
+
+class ClickHouseEngine(SqlEngine):
+    name = "clickhouse"
+    dialect = "clickhouse"
+    null_lists_supported = False
+    table_options = "ENGINE = Memory"
+
+    def __init__(self) -> None:
+        global _session, _open
+        super().__init__()
+        if _open is not None:
+            raise RuntimeError("chDB shares one ClickHouse instance per process: "
+                               "close the other ClickHouseEngine first")
+        if _session is None:
+            _session = chdb_session.Session()  # type: ignore[no-untyped-call,unused-ignore]
+        self._session = _session
+        self._session.query("SET join_use_nulls = 1")
+        self._session.query("SET session_timezone = 'UTC'")
+        _open = self
+
+    def column_type(self, type_: DataType) -> str:
+        if type_.kind == "list":
+            assert type_.element is not None
+            return f"Array(Nullable({_TYPES[type_.element.kind]}))"
+        return f"Nullable({_TYPES[type_.kind]})"
+
+    def execute(self, sql: str) -> None:
+        self._session.query(sql)
+
+    def insert(self, table: TableData) -> None:
+        names = [c.name for c in table.columns]
+        lines = []
+        for row in table.rows:
+            record = {n: ([] if v is None and c.type.kind == "list" else _json_value(v))
+                      for n, c, v in zip(names, table.columns, row, strict=True)}
+            lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+        columns = ", ".join(self.quote(n) for n in names)
+        with self._session.send_insert(f"INSERT INTO {self.quote(table.name)} ({columns})",
+                                       "JSONEachRow") as inserter:
+            inserter.append("".join(lines))
+            inserter.finish()
+
+    def fetch(self, sql: str) -> tuple[int, list[Any]]:
+        result = self._session.query(sql, "ArrowTable")
+        if result.num_columns == 0:
+            return 0, []
+        return result.num_columns, result.column(0).to_pylist()
+
+    def close(self) -> None:
+        global _open
+        if _open is self:
+            for name in sorted(self._loaded):
+                self.drop(name)
+            self._loaded = set()
+            _open = None
