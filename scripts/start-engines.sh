@@ -54,14 +54,18 @@ install_missing() {
         chmod 755 /usr/sbin/policy-rc.d
         created_policy=1
     fi
-    local rc=0
+    local rc=0 apt_log="$BASE/apt.log"
+    log "installing ${missing[*]} (apt-get output in $apt_log)"
     {
-        DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        DEBIAN_FRONTEND=noninteractive apt-get update &&
+            DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
                 "${missing[@]}"
-    } || rc=$?
+    } >"$apt_log" 2>&1 || rc=$?
     [[ -z "$created_policy" ]] || rm -f /usr/sbin/policy-rc.d
-    [[ $rc -eq 0 ]] || die "apt-get install ${missing[*]} failed ($rc)"
+    if [[ $rc -ne 0 ]]; then
+        tail -n 30 "$apt_log" >&2
+        die "apt-get install ${missing[*]} failed ($rc)"
+    fi
     log "installed ${missing[*]} in $(since "$t0")"
 }
 
@@ -149,15 +153,17 @@ start_mariadb() {
         fi
         sleep 0.2
     done
+    # `ping` succeeds even when the login is refused: check that root can log in over TCP.
+    my_admin status >/dev/null 2>&1 || die "mariadb is up but root cannot log in over TCP"
     log "mariadb: started on 127.0.0.1:$MY_PORT in $(since "$t0") (pid $pid)"
 }
 
 # -- main -----------------------------------------------------------------------------------
 
 total=$(now_us)
-install_missing
 mkdir -p "$BASE"
 chmod 755 "$BASE"  # postgres and mysql must be able to traverse it
+install_missing
 start_postgres
 start_mariadb
 

@@ -51,6 +51,13 @@ _CUSTOMERS: list[tuple[Any, ...]] = [
     # 8: a case variant of a gmail address; a backslash in the name
     (8, 41, "female", Decimal("79999.99"), "family", "ES", "Madrid", "Ann@Gmail.com", "2",
      D(2023, 1, 1), T(2026, 3, 31, 23, 59, 59), True, ["travel", None], "health", 120, "A\\B"),
+    # 9: an RFM champion: five paid orders of 60 in the last 365 days (the first exactly on
+    # its first day), the last one 10 days ago
+    (9, 35, "male", Decimal("60000"), "young_professional", "DE", "Berlin", "champ@gmail.com", "9",
+     D(2025, 1, 15), T(2026, 6, 29, 10, 0, 0), True, ["tech", "cooking", "travel"], "tech", 1000, "Chris"),
+    # 10: used to buy often (five paid orders of 100), nothing since July 2025
+    (10, 52, "female", Decimal("95000"), "empty_nester", "FR", "Lyon", "risk@outlook.com", "10",
+     D(2019, 5, 5), T(2025, 11, 11, 11, 11, 11), False, ["reading"], None, None, "Dana"),
 ]
 
 CUSTOMERS: list[dict[str, Any]] = [dict(zip(_COLUMNS, row, strict=True)) for row in _CUSTOMERS]
@@ -76,6 +83,18 @@ _ORDERS: list[tuple[Any, ...]] = [
     (703, 7, Decimal("250.00"), "cancelled", "tech", T(2025, 12, 31, 23, 59, 59)),
     # customer 8: exactly at the start of "180 days ago" day
     (801, 8, Decimal("120.00"), "paid", "shoes", T(2026, 1, 1, 0, 0, 0)),
+    # customer 9: the RFM champion
+    (901, 9, Decimal("60.00"), "paid", "tech", T(2025, 7, 1, 0, 0, 0)),
+    (902, 9, Decimal("60.00"), "paid", "tech", T(2025, 10, 10, 10, 0, 0)),
+    (903, 9, Decimal("60.00"), "paid", "tech", T(2026, 1, 20, 10, 0, 0)),
+    (904, 9, Decimal("60.00"), "paid", "tech", T(2026, 3, 3, 10, 0, 0)),
+    (905, 9, Decimal("60.00"), "paid", "tech", T(2026, 6, 20, 10, 0, 0)),
+    # customer 10: at risk of churning
+    (1001, 10, Decimal("100.00"), "paid", "books", T(2025, 3, 1, 10, 0, 0)),
+    (1002, 10, Decimal("100.00"), "paid", "books", T(2025, 4, 1, 10, 0, 0)),
+    (1003, 10, Decimal("100.00"), "paid", "books", T(2025, 5, 1, 10, 0, 0)),
+    (1004, 10, Decimal("100.00"), "paid", "books", T(2025, 6, 1, 10, 0, 0)),
+    (1005, 10, Decimal("100.00"), "paid", "books", T(2025, 7, 15, 10, 0, 0)),
 ]
 ORDERS: list[dict[str, Any]] = [dict(zip(_ORDER_COLUMNS, row, strict=True)) for row in _ORDERS]
 

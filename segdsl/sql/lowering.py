@@ -180,7 +180,7 @@ class SQLiteLowering(Lowering):
                           exp.DataType.Type.INT),
             expression=exp.Literal.number(1))
         shifted = exp.Anonymous(this="DATE", expressions=[
-            first, exp.DPipe(this=day_offset, expression=exp.Literal.string(" days"))])
+            first, exp.DPipe(this=exp.Paren(this=day_offset), expression=exp.Literal.string(" days"))])
         return exp.Anonymous(this="MIN", expressions=[shifted, last])
 
     def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
