@@ -73,7 +73,7 @@ install_missing() {
 
 pg_bindir() {
     local dir
-    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    dir=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
     [[ -n "$dir" && -x "$dir/pg_ctl" ]] || die "PostgreSQL binaries not found under /usr/lib/postgresql"
     echo "$dir"
 }

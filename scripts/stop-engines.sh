@@ -29,7 +29,7 @@ stop_postgres() {
     [[ -f "$dir/postmaster.pid" ]] || { log "postgres: not running"; return; }
     pid=$(head -n 1 "$dir/postmaster.pid")
     t0=$(now_us)
-    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    bin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
     if [[ -n "$bin" ]] && runuser -u postgres -- "$bin/pg_ctl" -D "$dir" -m fast -w -t "$WAIT_SECONDS" stop >/dev/null 2>&1; then
         log "postgres: stopped in $(since "$t0")"
         return

@@ -131,7 +131,28 @@ def pick_segment(program: Any, segment: str | None, expr: str | None) -> Any:
     return next(iter(program.segments.values()))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Commands that live in other modules load only when called (start-up stays fast)."""
+
+    lazy: dict[str, str] = {
+        # name: "module:attribute"; each module defines one click command
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            import importlib
+
+            module_name, attribute = self.lazy[cmd_name].split(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="segdsl")
 def cli() -> None:
     """segdsl: customer segments as readable text, compiled to SQL for any warehouse."""
