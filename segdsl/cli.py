@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 
@@ -134,16 +134,37 @@ def pick_segment(program: Any, segment: str | None, expr: str | None) -> Any:
 class LazyGroup(click.Group):
     """Commands that live in other modules load only when called (start-up stays fast)."""
 
-    lazy: dict[str, str] = {
+    lazy: ClassVar[dict[str, str]] = {
         # name: "module:attribute"; each module defines one click command
+        "check": "segdsl.commands.check:check",
+        "compile": "segdsl.commands.compile:compile_command",
+        "run": "segdsl.commands.run:run",
+        "fmt": "segdsl.commands.fmt:fmt",
+        "test": "segdsl.commands.test:test_command",
+        "sizes": "segdsl.commands.sizes:sizes",
+        "overlap": "segdsl.commands.overlap:overlap",
+        "profile": "segdsl.commands.profile:profile",
+        "describe": "segdsl.commands.describe:describe",
+        "diff": "segdsl.commands.diff:diff",
+        "report": "segdsl.commands.report:report",
+        "materialize": "segdsl.commands.materialize:materialize",
+        "export": "segdsl.commands.export:export",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *self.lazy])
+        import importlib.util
+
+        available = [name for name, target in self.lazy.items()
+                     if importlib.util.find_spec(target.split(":")[0]) is not None]
+        return sorted([*super().list_commands(ctx), *available])
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy:
             import importlib
+            import importlib.util
+
+            if importlib.util.find_spec(self.lazy[cmd_name].split(":")[0]) is None:
+                return None
 
             module_name, attribute = self.lazy[cmd_name].split(":")
             command = getattr(importlib.import_module(module_name), attribute)
@@ -156,78 +177,6 @@ class LazyGroup(click.Group):
 @click.version_option(package_name="segdsl")
 def cli() -> None:
     """segdsl: customer segments as readable text, compiled to SQL for any warehouse."""
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
-@schema_option
-@format_option
-@dialect_option
-def check(paths: tuple[str, ...], schema_path: str | None, output_format: str, dialect: str) -> None:
-    """Check segment files and folders (recursively *.seg); exit 1 on errors."""
-    if not paths:
-        raise click.UsageError("give at least one segment file or folder")
-    program = load_program(paths, None, schema_path, dialect, output_format)
-    program.diagnostics = sorted(program.diagnostics + program.dialect_diagnostics(),
-                                 key=lambda d: d.sort_key())
-    _emit(program.diagnostics, output_format)
-    if program.errors:
-        raise Failed
-    if output_format == "text":
-        count = len(program.segments)
-        click.echo(f"ok: {count} segment{'s' if count != 1 else ''} checked", err=True)
-
-
-@cli.command(name="compile")
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("-e", "--expr", help="Compile this expression instead of a segment file.")
-@schema_option
-@dialect_option
-@as_of_option
-@click.option("--segment", help="Which segment to compile when the files define several.")
-def compile_command(paths: tuple[str, ...], expr: str | None, schema_path: str | None, dialect: str,
-                    as_of: dt.date | None, segment: str | None) -> None:
-    """Print one SQL statement returning one row per member (the key column)."""
-    program = load_program(paths, expr, schema_path, dialect)
-    _emit(program.diagnostics)
-    if program.errors:
-        raise Failed
-    chosen = pick_segment(program, segment, expr)
-    problems = program.dialect_diagnostics([chosen.name])
-    if problems:
-        _emit(problems)
-        raise Failed
-    from segdsl.compiler import segment_sql
-
-    click.echo(segment_sql(chosen, program.schema, dialect.lower(), as_of) + ";")
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("-e", "--expr", help="Run this expression instead of a segment file.")
-@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False),
-              help="DuckDB database file.")
-@schema_option
-@as_of_option
-@click.option("--segment", help="Which segment to run when the files define several.")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=0),
-              help="How many members to show.")
-def run(paths: tuple[str, ...], expr: str | None, db_path: str, schema_path: str | None,
-        as_of: dt.date | None, segment: str | None, limit: int) -> None:
-    """Run a segment on DuckDB: print the member count and the first members."""
-    program = load_program(paths, expr, schema_path, "duckdb")
-    _emit(program.diagnostics)
-    if program.errors:
-        raise Failed
-    chosen = pick_segment(program, segment, expr)
-    from segdsl.runner import run_segment
-
-    result = run_segment(chosen, program.schema, db_path, as_of, limit)
-    share = result.members / result.total * 100 if result.total else 0.0
-    click.echo(f"{result.segment}: {result.members:,} members "
-               f"({share:.1f}% of {result.total:,} {program.schema.entity}s) in {result.seconds:.2f} s")
-    if result.sample:
-        click.echo("first members: " + ", ".join(str(row[0]) for row in result.sample))
 
 
 @cli.command()

@@ -1,0 +1,1 @@
+"""One module per command that is not on the fast path; loaded lazily by segdsl.cli."""
