@@ -16,13 +16,8 @@ from typing import Any
 import pytest
 
 from segdsl.schema import Schema, load_schema
-
-try:
-    from tests.engines import ENGINE_NAMES, Engine, engine_or_skip
-    from tests.engines._base import normalise, tables_for
-except ImportError:  # tests/ is not a package: pytest puts tests/ itself on sys.path
-    from engines import ENGINE_NAMES, Engine, engine_or_skip  # type: ignore[no-redef,import-not-found,unused-ignore]
-    from engines._base import normalise, tables_for  # type: ignore[no-redef,import-not-found,unused-ignore]
+from tests.engines import ENGINE_NAMES, Engine, available_engines, engine_or_skip
+from tests.engines._base import normalise, tables_for
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "examples" / "schema.yml"
 
@@ -156,6 +151,20 @@ def test_load_replaces_data(db: Engine, schema: Schema) -> None:
     assert where(db, "{age} > 0") == {7}
     c, o = q(db, "customer_id"), q(db, "orders")
     assert db.members(f"SELECT {c} FROM {o}") == set()
+
+
+def test_instances_are_isolated(db: Engine, schema: Schema) -> None:
+    """A second engine of the same kind (say conftest's and this module's) has its own tables."""
+    factory = available_engines()[db.name]
+    assert not isinstance(factory, str)
+    second = factory()
+    try:
+        second.load(schema, [{"customer_id": 9, "age": 99}], {})
+        assert where(second, "{age} > 0") == {9}
+        assert where(db, "{age} >= 18") == {1, 4}
+    finally:
+        second.close()
+    assert where(db, "{age} >= 18") == {1, 4}
 
 
 # -- engine-independent checks of the harness itself ----------------------------------------

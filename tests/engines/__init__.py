@@ -12,7 +12,7 @@
         members = engine.members(sql)
 
 In pytest, prefer ``engine_or_skip(name)``: it caches one engine per process (Spark takes ~10 s
-to start; chDB allows only one ClickHouse instance anyway), skips an unavailable engine, and
+to start), skips an unavailable engine, and
 fails instead when CI=true. ``load`` replaces all data, so load your dataset in a fixture of
 your own test module before using a shared engine.
 

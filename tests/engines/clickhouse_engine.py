@@ -6,7 +6,9 @@
 - Limitation: ClickHouse cannot wrap an Array in Nullable, so a NULL list is stored as an
   empty array (``null_lists_supported = False``): ``interests IS NULL`` is never true there.
 - chDB keeps one ClickHouse instance per process (two ``Session`` objects see the same
-  tables), so this module shares one session and allows one open engine at a time.
+  tables), so this module shares one session and gives every engine its own database
+  (``segdsl_1``, ``segdsl_2``…), switched to with ``USE`` before each statement: several
+  engines (say a test module's and conftest's) can coexist in one process.
 - Rows are loaded with a streaming ``INSERT … FORMAT JSONEachRow`` (ClickHouse's own input
   format, JSON-encoded by ``json.dumps``), not with values formatted into SQL.
 """
@@ -14,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from decimal import Decimal
 from typing import Any
@@ -28,7 +31,7 @@ _TYPES = {"int": "Int64", "decimal": "Decimal(18, 4)", "string": "String", "enum
           "bool": "Bool", "date": "Date32", "timestamp": "DateTime64(6)"}
 
 _session: Any = None  # chdb_session.Session, shared by the process
-_open: ClickHouseEngine | None = None
+_databases = itertools.count(1)
 
 
 def _json_value(value: Any) -> Any:
@@ -50,17 +53,21 @@ class ClickHouseEngine(SqlEngine):
     table_options = "ENGINE = Memory"
 
     def __init__(self) -> None:
-        global _session, _open
+        global _session
         super().__init__()
-        if _open is not None:
-            raise RuntimeError("chDB shares one ClickHouse instance per process: "
-                               "close the other ClickHouseEngine first")
         if _session is None:
             _session = chdb_session.Session()  # type: ignore[no-untyped-call,unused-ignore]
         self._session = _session
         self._session.query("SET join_use_nulls = 1")
         self._session.query("SET session_timezone = 'UTC'")
-        _open = self
+        self.database = f"segdsl_{next(_databases)}"
+        self._session.query(f"CREATE DATABASE IF NOT EXISTS {self.quote(self.database)}")
+        self._closed = False
+
+    def _use(self) -> None:
+        if self._closed:
+            raise RuntimeError("this ClickHouseEngine is closed")
+        self._session.query(f"USE {self.quote(self.database)}")
 
     def column_type(self, type_: DataType) -> str:
         if type_.kind == "list":
@@ -69,6 +76,7 @@ class ClickHouseEngine(SqlEngine):
         return f"Nullable({_TYPES[type_.kind]})"
 
     def execute(self, sql: str) -> None:
+        self._use()
         self._session.query(sql)
 
     def insert(self, table: TableData) -> None:
@@ -79,21 +87,21 @@ class ClickHouseEngine(SqlEngine):
                       for n, c, v in zip(names, table.columns, row, strict=True)}
             lines.append(json.dumps(record, ensure_ascii=False) + "\n")
         columns = ", ".join(self.quote(n) for n in names)
-        with self._session.send_insert(f"INSERT INTO {self.quote(table.name)} ({columns})",
+        target = f"{self.quote(self.database)}.{self.quote(table.name)}"
+        with self._session.send_insert(f"INSERT INTO {target} ({columns})",
                                        "JSONEachRow") as inserter:
             inserter.append("".join(lines))
             inserter.finish()
 
     def fetch(self, sql: str) -> tuple[int, list[Any]]:
+        self._use()
         result = self._session.query(sql, "ArrowTable")
         if result.num_columns == 0:
             return 0, []
         return result.num_columns, result.column(0).to_pylist()
 
     def close(self) -> None:
-        global _open
-        if _open is self:
-            for name in sorted(self._loaded):
-                self.drop(name)
+        if not self._closed:
+            self._session.query(f"DROP DATABASE IF EXISTS {self.quote(self.database)}")
             self._loaded = set()
-            _open = None
+            self._closed = True

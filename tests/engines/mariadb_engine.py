@@ -2,7 +2,9 @@
 
 Settings (environment, or the env file written by scripts/start-engines.sh):
 SEGDSL_MYSQL_HOST, SEGDSL_MYSQL_PORT (3306), SEGDSL_MYSQL_USER (root), SEGDSL_MYSQL_PASSWORD
-(empty), SEGDSL_MYSQL_DATABASE (segdsl_test, created if missing, utf8mb4).
+(empty), SEGDSL_MYSQL_DATABASE (segdsl_test, created if missing, utf8mb4). Every further
+engine in the same process gets a database of its own (``segdsl_test_2``…, dropped by
+close()) so two engines never see each other's tables.
 
 Text columns are ``VARCHAR(255) CHARACTER SET utf8mb4`` with that character set's default,
 case-*insensitive* collation, like most real MySQL/MariaDB tables: the SQL segdsl generates
@@ -11,6 +13,7 @@ must make comparisons case-sensitive itself. Lists are JSON text in LONGTEXT.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pymysql  # type: ignore[import-untyped,unused-ignore]
@@ -24,6 +27,9 @@ _TYPES = {"int": "BIGINT", "decimal": "DECIMAL(18,4)",
           "enum": "VARCHAR(255) CHARACTER SET utf8mb4",
           "bool": "BOOLEAN", "date": "DATE", "timestamp": "DATETIME(6)",
           "list": "LONGTEXT CHARACTER SET utf8mb4"}
+
+
+_instances = itertools.count(1)
 
 
 def connect(host: str, port: int, user: str, password: str, database: str | None = None,
@@ -43,10 +49,14 @@ class MariaDBEngine(SqlEngine):
                  database: str = "segdsl_test") -> None:
         super().__init__()
         self._con = connect(host, port, user, password)
-        with self._con.cursor() as cursor:
-            cursor.execute(f"CREATE DATABASE IF NOT EXISTS {self.quote(database)} "
-                           "CHARACTER SET utf8mb4")
-        self._con.select_db(database)
+        number = next(_instances)
+        self.database = database if number == 1 else f"{database}_{number}"
+        self._own_database = number > 1
+        if self._own_database:
+            self.execute(f"DROP DATABASE IF EXISTS {self.quote(self.database)}")
+        self.execute(f"CREATE DATABASE IF NOT EXISTS {self.quote(self.database)} "
+                     "CHARACTER SET utf8mb4")
+        self._con.select_db(self.database)
 
     def column_type(self, type_: DataType) -> str:
         return _TYPES[type_.kind]
@@ -71,4 +81,7 @@ class MariaDBEngine(SqlEngine):
             return width, [row[0] for row in cursor.fetchall()]
 
     def close(self) -> None:
-        self._con.close()
+        if self._con.open:
+            if self._own_database:
+                self.execute(f"DROP DATABASE IF EXISTS {self.quote(self.database)}")
+            self._con.close()

@@ -2,11 +2,14 @@
 
 The server comes from SEGDSL_PG_DSN (or the env file written by scripts/start-engines.sh),
 e.g. ``host=127.0.0.1 port=54329 user=postgres dbname=postgres``. Tables are created in the
-connection's default schema (``public``) and dropped by the next load.
+connection's default schema (``public``) and dropped by the next load; every further engine
+in the same process gets a schema of its own (``segdsl_2``, ``segdsl_3``…, first on its
+search_path, dropped by close()) so two engines never see each other's tables.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import psycopg
@@ -22,6 +25,9 @@ _COPY_TYPES = {"int": "int8", "decimal": "numeric", "string": "text", "enum": "t
                "bool": "bool", "date": "date", "timestamp": "timestamp"}
 
 
+_instances = itertools.count(1)
+
+
 def connect(dsn: str, timeout: int = 5) -> psycopg.Connection[Any]:
     # UTC session: CURRENT_DATE / NOW() agree with the other engines
     return psycopg.connect(dsn, autocommit=True, connect_timeout=timeout,
@@ -35,6 +41,12 @@ class PostgresEngine(SqlEngine):
     def __init__(self, dsn: str) -> None:
         super().__init__()
         self._con = connect(dsn)
+        number = next(_instances)
+        self.schema_name = f"segdsl_{number}" if number > 1 else None
+        if self.schema_name:
+            self.execute(f"DROP SCHEMA IF EXISTS {self.quote(self.schema_name)} CASCADE")
+            self.execute(f"CREATE SCHEMA {self.quote(self.schema_name)}")
+            self.execute(f"SET search_path TO {self.quote(self.schema_name)}")
 
     def column_type(self, type_: DataType) -> str:
         if type_.kind == "list":
@@ -71,4 +83,6 @@ class PostgresEngine(SqlEngine):
             return width, [row[0] for row in cursor.fetchall()]
 
     def close(self) -> None:
+        if self.schema_name and not self._con.closed:
+            self.execute(f"DROP SCHEMA IF EXISTS {self.quote(self.schema_name)} CASCADE")
         self._con.close()

@@ -1,7 +1,8 @@
 """Apache Spark (PySpark, ``local[1]``); tables are temp views over local DataFrames.
 
-One SparkSession per process (starting one takes ~10 s), created on first use and stopped
-at exit; ``close()`` only drops this engine's views. Needs Java 17 (``java`` on PATH or
+One SparkContext per process (starting it takes ~10 s), created on first use and stopped
+at exit; each engine gets its own ``newSession()`` on it (own temp views and SQL settings,
+same JVM), so several engines can coexist; ``close()`` only drops this engine's views. Needs Java 17 (``java`` on PATH or
 JAVA_HOME). The session runs in UTC: naive timestamps are handed to Spark as UTC, so the
 wall-clock values are the same in SQL as in the rows.
 """
@@ -86,7 +87,9 @@ class SparkEngine:
     null_lists_supported = True
 
     def __init__(self) -> None:
-        self._spark = spark_session()
+        self._spark = spark_session().newSession()  # isolated temp views, shared JVM
+        self._spark.conf.set("spark.sql.session.timeZone", "UTC")
+        self._spark.conf.set("spark.sql.shuffle.partitions", "1")
         self._loaded: set[str] = set()
 
     def _dataframe(self, table: TableData) -> Any:
