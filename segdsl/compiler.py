@@ -11,6 +11,7 @@ from segdsl.dialects import Dialect
 from segdsl.schema import Schema
 from segdsl.sql.builder import QueryBuilder
 from segdsl.sql.lowering import lowering_for
+from segdsl.sql.sqlglot_dialects import sqlglot_dialect
 
 
 def builder_for(schema: Schema, dialect: Dialect, as_of: dt.date | None) -> QueryBuilder:
@@ -19,7 +20,7 @@ def builder_for(schema: Schema, dialect: Dialect, as_of: dt.date | None) -> Quer
 
 def render(expression: exp.Expr, dialect: Dialect, pretty: bool = True) -> str:
     """SQL text with every identifier quoted, deterministic for the same input."""
-    return expression.sql(dialect=dialect.sqlglot, identify=True, pretty=pretty)
+    return expression.sql(dialect=sqlglot_dialect(dialect.sqlglot), identify=True, pretty=pretty)
 
 
 def segment_sql(segment: ir.Segment, schema: Schema, dialect: str | Dialect = "duckdb",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ from segdsl.schema import Schema
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+FIXED_DATASET = "tests/dataset.py"
 
 
 @pytest.fixture(scope="session")
@@ -20,45 +22,26 @@ def example_schema() -> Schema:
     return segdsl.load_schema(EXAMPLES / "schema.yml")
 
 
-def _engine_names() -> list[str]:
-    from tests.engines import available_engines
+def _selected_engines() -> list[str]:
+    from tests.engines import ENGINE_NAMES
 
-    selected = os.environ.get("SEGDSL_ENGINES")
-    names = list(available_engines())
-    return [n for n in names if not selected or n in selected.split(",")]
-
-
-@pytest.fixture(scope="session")
-def engine_pool():
-    """One instance per engine per test session (Spark alone takes ~10 s to start)."""
-    from tests.engines import available_engines
-
-    created: dict[str, object] = {}
-    yield created, available_engines()
-    for engine in created.values():
-        engine.close()  # type: ignore[attr-defined]
+    chosen = os.environ.get("SEGDSL_ENGINES")
+    return [n for n in ENGINE_NAMES if not chosen or n in chosen.split(",")]
 
 
-def get_engine(engine_pool, name: str):
-    created, factories = engine_pool
-    if name not in created:
-        factory = factories[name]
-        if isinstance(factory, str):
-            if IN_CI:
-                pytest.fail(f"engine {name} is required under CI but unavailable: {factory}")
-            pytest.skip(f"engine {name} unavailable: {factory}")
-        created[name] = factory()
-    return created[name]
+def mark_loaded(engine: Any, dataset: str | None) -> None:
+    """Engines are shared per process; remember which dataset each one holds."""
+    engine.segdsl_dataset = dataset
 
 
-@pytest.fixture(scope="session", params=["duckdb", "sqlite"])
-def core_engine(request, engine_pool):
-    return get_engine(engine_pool, request.param)
-
-
-@pytest.fixture(scope="session")
-def loaded_engine(core_engine, example_schema):
+@pytest.fixture(params=_selected_engines())
+def loaded_engine(request: pytest.FixtureRequest, example_schema: Schema) -> Any:
+    """Each engine, holding the hand-made dataset of tests/dataset.py."""
     from tests.dataset import CUSTOMERS, RELATIONS
+    from tests.engines import engine_or_skip
 
-    core_engine.load(example_schema, CUSTOMERS, RELATIONS)
-    return core_engine
+    engine = engine_or_skip(request.param)
+    if getattr(engine, "segdsl_dataset", None) != FIXED_DATASET:
+        engine.load(example_schema, CUSTOMERS, RELATIONS)
+        mark_loaded(engine, FIXED_DATASET)
+    return engine

@@ -24,6 +24,7 @@ from segdsl import dialects, ir
 from segdsl.compiler import builder_for, render
 from segdsl.evaluate import Dataset, evaluate_segment
 from segdsl.project import Program, build_program
+from tests.conftest import mark_loaded
 from tests.differential.strategies import make_dataset, segment_batches
 from tests.engines import ENGINE_NAMES, engine_or_skip
 
@@ -109,6 +110,7 @@ def check_batch(engines: list[Any], schema: Any, text: str, data_seed: int) -> N
     for engine in engines:
         stored = _engine_data(engine, people)
         engine.load(schema, stored, relations)
+        mark_loaded(engine, None)
         actual, names = run_batch(engine, program, as_of)
         expected = _oracle(program, stored, relations, as_of, names)
         wrong = {n: (sorted(actual[n] - expected[n]), sorted(expected[n] - actual[n]))
@@ -160,6 +162,7 @@ def test_batch_query_decodes(engines, example_schema) -> None:
     program = build_program([("t.seg", text)], example_schema)
     for engine in engines:
         engine.load(example_schema, _engine_data(engine, CUSTOMERS), RELATIONS)
+        mark_loaded(engine, None)
         actual, _ = run_batch(engine, program, AS_OF)
         assert actual == {"s0": {5}, "s1": {1, 6}}, engine.name
 

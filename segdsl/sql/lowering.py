@@ -258,7 +258,29 @@ class ClickHouseLowering(Lowering):
         return exp.Anonymous(this=name, expressions=[value, needle])
 
 
+class DataFusionLowering(Lowering):
+    """DataFusion reads 1.5 as a float and only escapes LIKE with a backslash."""
+
+    def literal(self, lit: ir.Lit) -> exp.Expr:
+        value = lit.value
+        if isinstance(value, Decimal) and not isinstance(value, bool):
+            text = format(value, "f")
+            scale = len(text.split(".")[1]) if "." in text else 0
+            decimal = exp.DataType.build(f"DECIMAL(38, {scale})")
+            return exp.cast(exp.Literal.string(text), decimal)
+        return super().literal(lit)
+
+    def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
+        needle = exp.Literal.string(text)
+        if kind == "contains":
+            return exp.GT(this=exp.Anonymous(this="STRPOS", expressions=[value, needle]),
+                          expression=exp.Literal.number(0))
+        name = "STARTS_WITH" if kind == "starts_with" else "ENDS_WITH"
+        return exp.Anonymous(this=name, expressions=[value, needle])
+
+
 LOWERINGS: dict[str, type[Lowering]] = {
+    "datafusion": DataFusionLowering,
     "duckdb": DuckDBLowering,
     "sqlite": SQLiteLowering,
     "snowflake": SnowflakeLowering,

@@ -1,6 +1,6 @@
 """Apache DataFusion, in-process; tables are registered pyarrow record batches.
 
-DataFusion has no segdsl dialect of its own: it runs the ``postgres`` dialect's SQL.
+DataFusion runs the ``datafusion`` dialect: PostgreSQL syntax with its own text functions.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def arrow_batch(table: TableData) -> pa.RecordBatch:
 
 class DataFusionEngine:
     name = "datafusion"
-    dialect = "postgres"
+    dialect = "datafusion"
     null_lists_supported = True
 
     def __init__(self) -> None:

@@ -1,0 +1,15 @@
+WITH "seg_orders" AS (
+  SELECT
+    "r"."customer_id" AS "entity_key",
+    COUNT(DISTINCT CASE WHEN "r"."status" = 'paid' THEN "r"."category" END) AS "a1"
+  FROM "orders" AS "r"
+  GROUP BY
+    "r"."customer_id"
+)
+SELECT
+  "e"."customer_id"
+FROM "customers" AS "e"
+LEFT JOIN "seg_orders" AS "rel1"
+  ON "rel1"."entity_key" = "e"."customer_id"
+WHERE
+  COALESCE("rel1"."a1", 0) >= 3

@@ -1,0 +1,17 @@
+WITH "seg_orders" AS (
+  SELECT
+    "r"."customer_id" AS "entity_key",
+    MAX("r"."created_at") AS "a1",
+    SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END) AS "a2"
+  FROM "orders" AS "r"
+  GROUP BY
+    "r"."customer_id"
+)
+SELECT
+  "e"."customer_id"
+FROM "customers" AS "e"
+LEFT JOIN "seg_orders" AS "rel1"
+  ON "rel1"."entity_key" = "e"."customer_id"
+WHERE
+  "rel1"."a1" < CAST('2026-01-01 00:00:00' AS TIMESTAMP)
+  AND COALESCE("rel1"."a2", 0) >= CAST('200' AS DECIMAL(38, 0))

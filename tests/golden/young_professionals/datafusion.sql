@@ -1,0 +1,5 @@
+SELECT
+  "e"."customer_id"
+FROM "customers" AS "e"
+WHERE
+  "e"."age" >= 25 AND "e"."age" <= 34 AND "e"."life_stage" = 'young_professional'
