@@ -25,6 +25,7 @@ packages=(
     "datafusion>=55,<56"        # Apache DataFusion, in-process
     "pyarrow>=18,<27"           # tables for DataFusion
     "pyspark>=4.0,<5"           # Spark, local[1] (needs Java 17)
+    "SQLAlchemy>=2.0,<3"        # the generic SQLAlchemy runner
     "pandas>=2.2,<3"            # chdb-core pulls pandas in; PySpark 4 warns about pandas 3
 )
 

@@ -130,6 +130,30 @@ _ENTRIES = [
              "The database could not be opened, or a table or column the schema names is "
              "missing or has the wrong type.",
              "segdsl run x.seg --db missing.duckdb", "segdsl demo --db demo.duckdb"),
+    # ---- warnings (segdsl check; they fail the run only with --strict) ----
+    CodeInfo("SEG401", "condition can never be true",
+             "Conditions joined by `and` that no value can satisfy together (or one that no "
+             "value of its field can satisfy), so the segment, or that part of it, matches nobody.",
+             "age < 18 and age > 65", "age < 18 or age > 65"),
+    CodeInfo("SEG402", "condition implied by another",
+             "A condition in an `and` that another condition of the same `and` already implies: "
+             "it changes nothing, and often one of the two bounds is a typo.",
+             "age > 30 and age > 20", "age > 30"),
+    CodeInfo("SEG403", "undeclared enum value in the data",
+             "With `segdsl check --db FILE`: an enum column in the database holds values that "
+             "the schema does not list, so no condition can select them (and `!=`/`not in` "
+             "silently include them).",
+             "region: {type: enum, values: [UK, IE]}  (the data also has 'GB')",
+             "region: {type: enum, values: [UK, IE, GB]}"),
+    CodeInfo("SEG404", "unused trait",
+             "A trait in the schema that none of the checked segments uses, directly or through "
+             "other traits.",
+             "traits: {adult: age >= 18}  (no segment says adult)", "segment adults where adult"),
+    # ---- segment tests (segdsl test) ----
+    CodeInfo("SEG410", "invalid segment test file",
+             "A `*.test.yml` file is not valid YAML, has an unknown key, a row with an unknown "
+             "column or a value of the wrong type, or expects a segment that is not defined.",
+             "expect: {uk_frequnt: [1]}", "expect: {uk_frequent: [1]}"),
 ]
 
 CODES: dict[str, CodeInfo] = {entry.code: entry for entry in _ENTRIES}

@@ -19,8 +19,11 @@ def builder_for(schema: Schema, dialect: Dialect, as_of: dt.date | None) -> Quer
 
 
 def render(expression: exp.Expr, dialect: Dialect, pretty: bool = True) -> str:
-    """SQL text with every identifier quoted, deterministic for the same input."""
-    return expression.sql(dialect=sqlglot_dialect(dialect.sqlglot), identify=True, pretty=pretty)
+    """SQL text with every identifier quoted, deterministic for the same input.
+
+    ``copy=False``: the tree is built fresh for every call and not used afterwards.
+    """
+    return expression.sql(dialect=sqlglot_dialect(dialect.sqlglot), identify=True, pretty=pretty, copy=False)
 
 
 def segment_sql(segment: ir.Segment, schema: Schema, dialect: str | Dialect = "duckdb",

@@ -100,8 +100,12 @@ def _mask(text: str, begin: int, end: int) -> str:
     return head + text[begin:end]
 
 
+@lru_cache(maxsize=1024)
 def parse_expression(text: str, path: str = "<expr>") -> tuple[s.Expr | None, list[Diagnostic]]:
-    """Parse one expression (a trait, a -e argument). Returns None when it has errors."""
+    """Parse one expression (a trait, a -e argument). Returns None when it has errors.
+
+    Cached: traits are parsed again for every program, and the AST is immutable.
+    """
     parsed, diagnostics = parse_file(text, path)
     if diagnostics:
         return None, diagnostics

@@ -14,7 +14,6 @@ from segdsl.schema import Schema
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-FIXED_DATASET = "tests/dataset.py"
 
 
 @pytest.fixture(scope="session")
@@ -29,9 +28,18 @@ def _selected_engines() -> list[str]:
     return [n for n in ENGINE_NAMES if not chosen or n in chosen.split(",")]
 
 
-def mark_loaded(engine: Any, dataset: str | None) -> None:
-    """Engines are shared per process; remember which dataset each one holds."""
-    engine.segdsl_dataset = dataset
+def _count_loads(engine: Any) -> None:
+    """Count every load() on a shared engine, whoever calls it, so a stale dataset is noticed."""
+    if hasattr(engine, "segdsl_loads"):
+        return
+    original = engine.load
+
+    def load(*args: Any, **kwargs: Any) -> Any:
+        engine.segdsl_loads += 1
+        return original(*args, **kwargs)
+
+    engine.segdsl_loads = 0
+    engine.load = load
 
 
 @pytest.fixture(params=_selected_engines())
@@ -41,7 +49,8 @@ def loaded_engine(request: pytest.FixtureRequest, example_schema: Schema) -> Any
     from tests.engines import engine_or_skip
 
     engine = engine_or_skip(request.param)
-    if getattr(engine, "segdsl_dataset", None) != FIXED_DATASET:
+    _count_loads(engine)
+    if getattr(engine, "segdsl_fixed_at", None) != engine.segdsl_loads:
         engine.load(example_schema, CUSTOMERS, RELATIONS)
-        mark_loaded(engine, FIXED_DATASET)
+        engine.segdsl_fixed_at = engine.segdsl_loads
     return engine

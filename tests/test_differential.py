@@ -12,6 +12,7 @@ checked on the same batches.
 
 from __future__ import annotations
 
+import itertools
 import os
 from typing import Any
 
@@ -24,7 +25,6 @@ from segdsl import dialects, ir
 from segdsl.compiler import builder_for, render
 from segdsl.evaluate import Dataset, evaluate_segment
 from segdsl.project import Program, build_program
-from tests.conftest import mark_loaded
 from tests.differential.strategies import make_dataset, segment_batches
 from tests.engines import ENGINE_NAMES, engine_or_skip
 
@@ -56,7 +56,7 @@ def batch_sql(program: Program, names: list[str], dialect: dialects.Dialect, as_
     """One query returning key * 100 + i for every member of segment names[i]."""
     builder = builder_for(program.schema, dialect, as_of)
     membership = builder.membership_query({name: program.segments[name].pred for name in names})
-    ctes = membership.args.pop("with", None)
+    ctes = membership.args.pop("with_", None)
     key = program.schema.key
     index = exp.select(exp.alias_(exp.Literal.number(0), "i", quoted=True))
     for i in range(1, len(names)):
@@ -73,7 +73,7 @@ def batch_sql(program: Program, names: list[str], dialect: dialects.Dialect, as_
              .join(exp.alias_(exp.Subquery(this=index), "idx", table=True, quoted=True), join_type="CROSS")
              .where(exp.EQ(this=chosen, expression=exp.true())))
     if ctes is not None:
-        outer.set("with", ctes)
+        outer.set("with_", ctes)
     return render(outer, dialect, pretty=False)
 
 
@@ -110,7 +110,6 @@ def check_batch(engines: list[Any], schema: Any, text: str, data_seed: int) -> N
     for engine in engines:
         stored = _engine_data(engine, people)
         engine.load(schema, stored, relations)
-        mark_loaded(engine, None)
         actual, names = run_batch(engine, program, as_of)
         expected = _oracle(program, stored, relations, as_of, names)
         wrong = {n: (sorted(actual[n] - expected[n]), sorted(expected[n] - actual[n]))
@@ -128,7 +127,7 @@ def _check_invariants(program: Program, people: list[dict[str, Any]], relations:
                       as_of: Any, everyone: set[int]) -> None:
     data = Dataset(people, relations)
     segments = list(program.segments.values())
-    for segment, other in zip(segments, segments[1:], strict=False):
+    for segment, other in itertools.pairwise(segments):
         x = evaluate_segment(segment, program.schema, data, as_of)
         not_x = evaluate_segment(ir.Segment("n", None, ir.Not(segment.pred), "", 0), program.schema, data, as_of)
         assert x | not_x == everyone and not (x & not_x)
@@ -162,7 +161,6 @@ def test_batch_query_decodes(engines, example_schema) -> None:
     program = build_program([("t.seg", text)], example_schema)
     for engine in engines:
         engine.load(example_schema, _engine_data(engine, CUSTOMERS), RELATIONS)
-        mark_loaded(engine, None)
         actual, _ = run_batch(engine, program, AS_OF)
         assert actual == {"s0": {5}, "s1": {1, 6}}, engine.name
 

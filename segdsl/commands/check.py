@@ -1,4 +1,10 @@
-"""``segdsl check``: diagnostics for files and folders, for people, tools and GitHub."""
+"""``segdsl check``: diagnostics for files and folders, for people, tools and GitHub.
+
+Errors exit 1. Warnings (segdsl/lint.py: conditions that can never be true, conditions
+implied by another, unused traits and, with ``--db``, enum values in the data that the
+schema does not declare) are printed but exit 0 unless ``--strict``. Without ``--db`` this
+never imports sqlglot or duckdb, so it starts fast.
+"""
 
 from __future__ import annotations
 
@@ -19,16 +25,26 @@ from segdsl.cli import (
 @schema_option
 @format_option
 @dialect_option
-def check(paths: tuple[str, ...], schema_path: str | None, output_format: str, dialect: str) -> None:
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), metavar="FILE.duckdb",
+              help="Also compare enum values in this DuckDB database with the schema.")
+def check(paths: tuple[str, ...], schema_path: str | None, output_format: str, dialect: str,
+          strict: bool, db_path: str | None) -> None:
     """Check segment files and folders (recursively *.seg); exit 1 on errors."""
+    from segdsl.lint import lint, undeclared_enum_values
+
     if not paths:
         raise click.UsageError("give at least one segment file or folder")
     program = load_program(paths, None, schema_path, dialect, output_format)
-    program.diagnostics = sorted(program.diagnostics + program.dialect_diagnostics(),
-                                 key=lambda d: d.sort_key())
+    found = program.diagnostics + program.dialect_diagnostics() + lint(program)
+    if db_path is not None:
+        found += undeclared_enum_values(program.schema, db_path)
+    program.diagnostics = sorted(dict.fromkeys(found), key=lambda d: d.sort_key())
     _emit(program.diagnostics, output_format)
-    if program.errors:
+    warnings = len(program.diagnostics) - len(program.errors)
+    if program.errors or (strict and warnings):
         raise Failed
     if output_format == "text":
         count = len(program.segments)
-        click.echo(f"ok: {count} segment{'s' if count != 1 else ''} checked", err=True)
+        extra = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+        click.echo(f"ok: {count} segment{'s' if count != 1 else ''} checked{extra}", err=True)

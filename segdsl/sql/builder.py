@@ -35,14 +35,24 @@ def table_expr(name: str) -> exp.Expr:
     if "/" in name or name.endswith((".parquet", ".csv", ".json", ".ndjson")):
         return exp.Table(this=exp.Literal.string(name))
     parts = name.split(".")
-    table = exp.to_identifier(parts[-1], quoted=True)
+    table = exp.to_identifier(parts[-1], quoted=True, copy=False)
     db = exp.to_identifier(parts[-2], quoted=True) if len(parts) >= 2 else None
     catalog = exp.to_identifier(parts[-3], quoted=True) if len(parts) >= 3 else None
     return exp.Table(this=table, db=db, catalog=catalog)
 
 
+def _aliased(table: str, alias: str) -> exp.Expr:
+    target = table_expr(table)
+    target.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+    return target
+
+
+def _cte(name: str, query: exp.Select) -> exp.CTE:
+    return exp.CTE(this=query, alias=exp.TableAlias(this=exp.to_identifier(name, quoted=True)))
+
+
 def _col(name: str, table: str) -> exp.Column:
-    return exp.column(name, table=table, quoted=True)
+    return exp.column(name, table=table, quoted=True, copy=False)
 
 
 @dataclass
@@ -77,8 +87,8 @@ class QueryBuilder:
         plan = self._plan(list(preds.values()))
         columns: list[exp.Expr] = [_col(self.schema.key, ENTITY_ALIAS)]
         for name, pred in preds.items():
-            value = exp.Coalesce(this=self.pred(pred, plan, negate=False), expressions=[exp.false()])
-            columns.append(exp.alias_(value, name, quoted=True))
+            value = self.low.flag(self.pred(pred, plan, negate=False))
+            columns.append(exp.alias_(value, name, quoted=True, copy=False))
         return self._from_entity(plan, columns, _directly_used(list(preds.values())))
 
     # ---- planning -----------------------------------------------------------------
@@ -99,36 +109,39 @@ class QueryBuilder:
 
     def _from_entity(self, plan: _Plan, columns: list[exp.Expr], joined: set[str] | None = None,
                      top_level: bool = True) -> exp.Select:
-        """SELECT … FROM entity, with the relation CTEs (top level only) and the joins it needs."""
-        select = exp.select(*columns).from_(
-            exp.alias_(table_expr(self.schema.table), ENTITY_ALIAS, table=True, quoted=True))
+        """SELECT … FROM entity, with the relation CTEs (top level only) and the joins it needs.
+
+        Nodes are built directly (not with sqlglot's string-parsing builders): compile time matters.
+        """
+        select = exp.Select(expressions=columns, from_=exp.From(this=_aliased(self.schema.table, ENTITY_ALIAS)))
+        ctes: list[exp.CTE] = []
+        joins: list[exp.Join] = []
         for rel in plan.relations.values():
             if top_level:
-                select = select.with_(exp.to_identifier(rel.cte, quoted=True), self._relation_cte(rel),
-                                      copy=False)
-            if joined is not None and rel.relation.name not in joined:
-                continue
-            select = select.join(
-                exp.alias_(exp.to_table(rel.cte, quoted=True), rel.alias, table=True, quoted=True),
-                on=exp.EQ(this=_col(KEY_ALIAS, rel.alias), expression=_col(self.schema.key, ENTITY_ALIAS)),
-                join_type="LEFT", copy=False)
-        if not top_level:
-            return select
-        for (value, side), alias in plan.percentiles.items():
-            select = select.with_(exp.to_identifier(alias, quoted=True),
-                                  self._percentile_cte(plan, value, side), copy=False)
-            select = select.join(
-                exp.alias_(exp.to_table(alias, quoted=True), alias, table=True, quoted=True),
-                on=exp.EQ(this=_col(KEY_ALIAS, alias), expression=_col(self.schema.key, ENTITY_ALIAS)),
-                join_type="LEFT", copy=False)
+                ctes.append(_cte(rel.cte, self._relation_cte(rel)))
+            if joined is None or rel.relation.name in joined:
+                joins.append(self._left_join(rel.cte, rel.alias))
+        if top_level:
+            for (value, side), alias in plan.percentiles.items():
+                ctes.append(_cte(alias, self._percentile_cte(plan, value, side)))
+                joins.append(self._left_join(alias, alias))
+        if joins:
+            select.set("joins", joins)
+        if ctes:
+            select.set("with_", exp.With(expressions=ctes))
         return select
 
+    def _left_join(self, table: str, alias: str) -> exp.Join:
+        on = exp.EQ(this=_col(KEY_ALIAS, alias), expression=_col(self.schema.key, ENTITY_ALIAS))
+        target = exp.Table(this=exp.to_identifier(table, quoted=True),
+                           alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+        return exp.Join(this=target, on=on, side="LEFT")
+
     def _relation_cte(self, rel: _RelationPlan) -> exp.Select:
-        columns: list[exp.Expr] = [exp.alias_(_col(rel.relation.key, ROW_ALIAS), KEY_ALIAS, quoted=True)]
+        columns: list[exp.Expr] = [exp.alias_(_col(rel.relation.key, ROW_ALIAS), KEY_ALIAS, quoted=True, copy=False)]
         for aggregation, alias in rel.columns.items():
-            columns.append(exp.alias_(self._aggregate(aggregation), alias, quoted=True))
-        select = exp.select(*columns).from_(
-            exp.alias_(table_expr(rel.relation.table), ROW_ALIAS, table=True, quoted=True))
+            columns.append(exp.alias_(self._aggregate(aggregation), alias, quoted=True, copy=False))
+        select = exp.Select(expressions=columns, from_=exp.From(this=_aliased(rel.relation.table, ROW_ALIAS)))
         scan = self._widest_window(list(rel.columns))
         if scan is not None:
             select = select.where(scan, copy=False)
@@ -138,9 +151,9 @@ class QueryBuilder:
         """Rank of every entity that has a value (ties share the best rank) and how many have one."""
         value_sql = self.value(value, plan)
         columns = [
-            exp.alias_(_col(self.schema.key, ENTITY_ALIAS), KEY_ALIAS, quoted=True),
-            exp.alias_(self.low.rank(value_sql, descending=side == "top"), "rnk", quoted=True),
-            exp.alias_(self.low.count_all(), "cnt", quoted=True),
+            exp.alias_(_col(self.schema.key, ENTITY_ALIAS), KEY_ALIAS, quoted=True, copy=False),
+            exp.alias_(self.low.rank(value_sql, descending=side == "top"), "rnk", quoted=True, copy=False),
+            exp.alias_(self.low.count_all(), "cnt", quoted=True, copy=False),
         ]
         needed = {value.relation.name} if isinstance(value, ir.Aggregation) else set()
         select = self._from_entity(plan, columns, joined=needed, top_level=False)

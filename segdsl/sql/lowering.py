@@ -67,13 +67,17 @@ class Lowering:
         return exp.Literal.string(value)
 
     def date_literal(self, day: dt.date) -> exp.Expr:
-        return exp.cast(exp.Literal.string(day.isoformat()), exp.DataType.Type.DATE)
+        return exp.cast(exp.Literal.string(day.isoformat()), exp.DataType.Type.DATE, copy=False)
 
     def timestamp_literal(self, moment: dt.datetime) -> exp.Expr:
-        return exp.cast(exp.Literal.string(moment.isoformat(sep=" ")), self.timestamp_type)
+        return exp.cast(exp.Literal.string(moment.isoformat(sep=" ")), self.timestamp_type, copy=False)
 
     def true(self) -> exp.Expr:
         return exp.true()
+
+    def flag(self, condition: exp.Expr) -> exp.Expr:
+        """A condition as a TRUE/FALSE column value (never NULL)."""
+        return exp.Coalesce(this=condition, expressions=[exp.false()])
 
     # ---- days and time -------------------------------------------------------------
     def current_date(self) -> exp.Expr:
@@ -109,7 +113,7 @@ class Lowering:
         return self.to_timestamp(self.day(day, extra_days))
 
     def to_timestamp(self, expr: exp.Expr) -> exp.Expr:
-        return exp.cast(expr, self.timestamp_type)
+        return exp.cast(expr, self.timestamp_type, copy=False)
 
     # ---- text ------------------------------------------------------------------------
     def equals(self, value: exp.Expr, literal: exp.Expr, text: bool) -> exp.Expr:
@@ -177,7 +181,7 @@ class SQLiteLowering(Lowering):
             first, exp.Literal.string("+1 months"), exp.Literal.string("-1 days")])
         day_offset = exp.Sub(
             this=exp.cast(exp.Anonymous(this="STRFTIME", expressions=[exp.Literal.string("%d"), base]),
-                          exp.DataType.Type.INT),
+                          exp.DataType.Type.INT, copy=False),
             expression=exp.Literal.number(1))
         shifted = exp.Anonymous(this="DATE", expressions=[
             first, exp.DPipe(this=exp.Paren(this=day_offset), expression=exp.Literal.string(" days"))])
@@ -220,10 +224,16 @@ class BigQueryLowering(Lowering):
 class TSQLLowering(Lowering):
     def current_date(self) -> exp.Expr:
         # sqlglot writes CURRENT_DATE as GETDATE(), which has a time of day.
-        return exp.cast(exp.Anonymous(this="GETDATE"), exp.DataType.Type.DATE)
+        return exp.cast(exp.Anonymous(this="GETDATE"), exp.DataType.Type.DATE, copy=False)
 
     def true(self) -> exp.Expr:
         return exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(1))
+
+    def flag(self, condition: exp.Expr) -> exp.Expr:
+        # SQL Server has no boolean values: a condition cannot be a column.
+        case = exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))],
+                        default=exp.Literal.number(0))
+        return exp.cast(case, exp.DataType.build("BIT", dialect="tsql"), copy=False)
 
 
 class MySQLLowering(Lowering):
@@ -267,7 +277,7 @@ class DataFusionLowering(Lowering):
             text = format(value, "f")
             scale = len(text.split(".")[1]) if "." in text else 0
             decimal = exp.DataType.build(f"DECIMAL(38, {scale})")
-            return exp.cast(exp.Literal.string(text), decimal)
+            return exp.cast(exp.Literal.string(text), decimal, copy=False)
         return super().literal(lit)
 
     def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:

@@ -15,7 +15,7 @@ from sqlglot.dialects.mysql import MySQL
 class SegdslMySQL(MySQL):
     """MySQL and MariaDB: ``x REGEXP p`` runs on both (MariaDB has no REGEXP_LIKE)."""
 
-    class Generator(MySQL.Generator):
+    class Generator(MySQL.Generator):  # type: ignore[valid-type,misc]
         TRANSFORMS = {  # noqa: RUF012 - sqlglot's own convention for generator tables
             **MySQL.Generator.TRANSFORMS,
             exp.RegexpLike: lambda self, e: self.binary(e, "REGEXP"),

@@ -1,0 +1,43 @@
+"""``segdsl describe``: segments in plain English, so their owners can check what they select."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from segdsl.cli import Failed, _emit, load_program, pick_segment, schema_option
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--segment", help="Describe only this segment (default: every segment in the files).")
+@schema_option
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "json"]), help="Plain paragraphs, or JSON for tools.")
+def describe(paths: tuple[str, ...], segment: str | None, schema_path: str | None,
+             output_format: str) -> None:
+    """Say in plain English whom each segment selects (traits and references spelled out)."""
+    from segdsl.describe import Describer, describe_segment
+
+    program = load_program(paths, None, schema_path)
+    _emit(program.diagnostics)
+    if program.errors:
+        raise Failed
+    chosen = [pick_segment(program, segment, None)] if segment or len(program.segments) == 1 \
+        else list(program.segments.values())
+    describer = Describer(program.schema)
+    texts = [describe_segment(s, program.schema, describer) for s in chosen]
+    if output_format == "json":
+        entries = [{"segment": s.name, "description": s.description, "text": text, "path": s.path,
+                    "line": s.line} for s, text in zip(chosen, texts, strict=True)]
+        click.echo(json.dumps({"segments": entries}, indent=2, ensure_ascii=False))
+        return
+    click.echo("\n".join(paragraph(s.name, s.description, text) for s, text in zip(chosen, texts, strict=True)),
+               nl=False)
+
+
+def paragraph(name: str, description: str | None, text: str) -> str:
+    """``name — the author's description``, then the generated sentence, indented."""
+    title = f"{name} — {description}" if description else name
+    return f"{title}\n  {text}\n"

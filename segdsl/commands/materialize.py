@@ -1,0 +1,100 @@
+"""``segdsl materialize``: build the membership table on a database and swap it in atomically.
+
+    segdsl materialize PATH... --db demo.duckdb --table segments
+    segdsl materialize PATH... --db postgresql://me@host/shop --table marketing.segments
+    segdsl materialize PATH... --engine spark [--master spark://host:7077] --table mart.segments
+
+The table holds the entity key and one boolean column per segment. It is built beside the
+old one and replaces it in one step (segdsl/runners/materialize.py says how, per database);
+if anything fails the previous table is untouched and the command exits 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from segdsl.cli import Failed, _emit, as_of_option, load_program, schema_option
+
+if TYPE_CHECKING:
+    from segdsl import ir
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--db", "target", metavar="TARGET",
+              help="A DuckDB file, or a database URL: postgresql://…, sqlite:///…, mysql://…, or "
+                   "any SQLAlchemy URL. With --engine spark: the Spark database to use (optional).")
+@click.option("--table", required=True, help="The membership table to replace (may be "
+                                               "schema-qualified: marketing.segments).")
+@click.option("--engine", type=click.Choice(["spark"], case_sensitive=False),
+              help="Run on Apache Spark instead of a --db database.")
+@click.option("--master", metavar="URL", help="Spark master URL (default local[*]); with --engine spark.")
+@schema_option
+@as_of_option
+@click.option("--segment", "only", multiple=True, metavar="NAME",
+              help="Only this segment (repeat for several; default: every segment in the files).")
+def materialize(paths: tuple[str, ...], target: str | None, table: str, engine: str | None,
+                master: str | None, schema_path: str | None, as_of: dt.date | None,
+                only: tuple[str, ...]) -> None:
+    """Write the membership table (key + one boolean column per segment) and swap it in atomically."""
+    from segdsl.runners import base
+
+    if not paths:
+        raise click.UsageError("give at least one segment file or folder")
+    if target is None and engine is None:
+        raise click.UsageError("give --db TARGET (a DuckDB file or a database URL), or --engine spark")
+    if master is not None and engine is None:
+        raise click.UsageError("--master only applies with --engine spark")
+    try:
+        resolved = base.resolve(target, engine)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--db") from None
+    from segdsl.runners.materialize import table_parts
+
+    try:
+        table_parts(table, resolved.dialect)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--table") from None
+
+    program = load_program(paths, None, schema_path, resolved.dialect)
+    _emit(program.diagnostics)
+    if program.errors:
+        raise Failed
+    segments = _select(program, only)
+    problems = program.dialect_diagnostics([s.name for s in segments])
+    if problems:
+        _emit(problems)
+        raise Failed
+
+    from segdsl.runners import open_database
+    from segdsl.runners.materialize import materialize as build
+
+    with open_database(resolved, master=master) as db:
+        try:
+            result = build(db, segments, program.schema, table, as_of)
+        except ValueError as error:
+            click.echo(f"error: {error}", err=True)
+            raise Failed from None
+    count = len(result.segments)
+    click.echo(f"{table}: {result.rows:,} {program.schema.entity}s × {count} "
+               f"segment{'s' if count != 1 else ''} on {resolved.display} in {result.seconds:.2f} s")
+
+
+def _select(program: Any, only: tuple[str, ...]) -> list[ir.Segment]:
+    segments: dict[str, ir.Segment] = program.segments
+    if not only:
+        if not segments:
+            raise click.UsageError("no segments found in the given paths")
+        return [segments[name] for name in sorted(segments)]
+    unknown = [name for name in only if name not in segments]
+    if unknown:
+        from segdsl.diagnostics import did_you_mean
+
+        suggestion = did_you_mean(unknown[0], list(segments))
+        hint = f" Did you mean '{suggestion}'?" if suggestion else ""
+        raise click.UsageError(f"no segment named '{unknown[0]}'.{hint} "
+                               f"Segments: {', '.join(sorted(segments))}")
+    return [segments[name] for name in sorted(set(only))]

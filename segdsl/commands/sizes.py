@@ -1,0 +1,73 @@
+"""``segdsl sizes``: how many members each segment has, counted in one query, and the change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from segdsl.cli import as_of_option, schema_option
+from segdsl.insights.console import db_option, load_checked, output_format_option, select_segments
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@db_option
+@schema_option
+@as_of_option
+@click.option("--segment", "names", multiple=True, metavar="NAME",
+              help="Count only this segment (repeat for several; default: every segment).")
+@click.option("--no-snapshot", is_flag=True,
+              help="Do not record these counts (they are kept in DB.segdsl-sizes.json for the change column).")
+@output_format_option
+def sizes(paths: tuple[str, ...], db_path: str, schema_path: str | None, as_of: dt.date | None,
+          names: tuple[str, ...], no_snapshot: bool, output_format: str) -> None:
+    """Members of every segment and their share of all entities, in one pass over the data.
+
+    The change since the previous run is shown when a snapshot of it exists next to the
+    database (FILE.segdsl-sizes.json); each run records a new one unless --no-snapshot.
+    """
+    from segdsl.insights import console
+    from segdsl.insights.sizes import compute_sizes, save_snapshot
+
+    program = load_checked(paths, None, schema_path, output_format)
+    segments = select_segments(program, names, paths)
+    with console.spinner(f"counting {len(segments)} segments in one query…"):
+        result = compute_sizes(db_path, program.schema, segments, as_of)
+    if not no_snapshot:
+        save_snapshot(result, db_path)
+    if output_format == "json":
+        console.echo_json(result.to_json())
+        return
+    for warning in result.warnings:
+        console.warn(warning)
+    previous = [s.previous for s in result.segments if s.previous is not None]
+    columns = [console.Column("segment"), console.Column("members", "right"), console.Column("share", "right")]
+    if previous:
+        latest = max(p.taken_at for p in previous)
+        columns.append(console.Column(f"change since {latest.replace('T', ' ').rstrip('Z')} UTC", "right"))
+    rows = []
+    edited = False
+    for size in result.segments:
+        row = [size.name, f"{size.members:,}", console.percent(size.share)]
+        if previous:
+            if size.previous is None:
+                row.append("new")
+            else:
+                change = size.change or 0
+                text = console.signed(change)
+                if size.previous.members and change:
+                    text += f" ({console.percent(change / size.previous.members)})"
+                if size.definition_changed:
+                    text += " *"
+                    edited = True
+                row.append(text)
+        rows.append(row)
+    as_of_text = as_of.isoformat() if as_of else "today"
+    caption = "* the segment's definition changed since then" if edited else None
+    count = len(result.segments)
+    console.print_table(f"{count} segment{'s' if count != 1 else ''} · {result.total:,} {result.entity}s · "
+                        f"as of {as_of_text}",
+                        columns, rows, caption)
+    saved = f"; recorded in {result.snapshot}" if result.snapshot else ""
+    console.note(f"counted in one query in {result.seconds:.2f} s{saved}")

@@ -1,0 +1,62 @@
+-- segdsl: 6 segments as one membership table for trino, as of 2026-06-30
+-- generated: edit the .seg files, not this file
+
+-- membership: customer_id and one boolean column per segment (big_spenders_this_year, high_value, london_or_dublin, low_value, outside_europe, uk_ireland)
+DROP TABLE IF EXISTS "segment_membership";
+CREATE TABLE "segment_membership" AS
+WITH "seg_orders" AS (
+  SELECT
+    "r"."customer_id" AS "entity_key",
+    SUM(
+      CASE
+        WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
+        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        AND "r"."status" = 'paid'
+        THEN "r"."amount"
+      END
+    ) AS "a1",
+    SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END) AS "a2"
+  FROM "orders" AS "r"
+  GROUP BY
+    "r"."customer_id"
+), "pct1" AS (
+  SELECT
+    "e"."customer_id" AS "entity_key",
+    RANK() OVER (ORDER BY COALESCE("rel1"."a2", 0) DESC) AS "rnk",
+    COUNT(*) OVER () AS "cnt"
+  FROM "customers" AS "e"
+  LEFT JOIN "seg_orders" AS "rel1"
+    ON "rel1"."entity_key" = "e"."customer_id"
+), "pct2" AS (
+  SELECT
+    "e"."customer_id" AS "entity_key",
+    RANK() OVER (ORDER BY COALESCE("rel1"."a2", 0) ASC) AS "rnk",
+    COUNT(*) OVER () AS "cnt"
+  FROM "customers" AS "e"
+  LEFT JOIN "seg_orders" AS "rel1"
+    ON "rel1"."entity_key" = "e"."customer_id"
+)
+SELECT
+  "e"."customer_id",
+  COALESCE(COALESCE("rel1"."a1", 0) > 500, FALSE) AS "big_spenders_this_year",
+  COALESCE(10 * (
+    "pct1"."rnk" - 1
+  ) < 1 * "pct1"."cnt", FALSE) AS "high_value",
+  COALESCE("e"."city" IN ('London', 'Dublin'), FALSE) AS "london_or_dublin",
+  COALESCE(4 * (
+    "pct2"."rnk" - 1
+  ) < 1 * "pct2"."cnt", FALSE) AS "low_value",
+  COALESCE(
+    (
+      NOT "e"."region" IN ('UK', 'IE', 'DE', 'FR', 'ES') OR "e"."region" IS NULL
+    ),
+    FALSE
+  ) AS "outside_europe",
+  COALESCE("e"."region" IN ('UK', 'IE'), FALSE) AS "uk_ireland"
+FROM "customers" AS "e"
+LEFT JOIN "seg_orders" AS "rel1"
+  ON "rel1"."entity_key" = "e"."customer_id"
+LEFT JOIN "pct1" AS "pct1"
+  ON "pct1"."entity_key" = "e"."customer_id"
+LEFT JOIN "pct2" AS "pct2"
+  ON "pct2"."entity_key" = "e"."customer_id";

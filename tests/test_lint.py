@@ -1,0 +1,293 @@
+"""segdsl check warnings: never-true conditions, implied conditions, unused traits, enum data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import segdsl
+from segdsl.evaluate import Dataset, evaluate
+from segdsl.lint import lint, top_level_parts
+from segdsl.project import build_program
+from segdsl.schema import Schema
+from tests.conftest import EXAMPLES, ROOT
+
+
+def warnings(text: str, schema: Schema) -> list[tuple[str, str, str]]:
+    """(code, message, the text the warning points at) for one file."""
+    program = build_program([("x.seg", text)], schema)
+    assert program.errors == [], program.errors
+    return [(d.code, d.message, text[d.span.start:d.span.end]) for d in lint(program) if d.code != "SEG404"]
+
+
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "segdsl", *args], cwd=cwd, capture_output=True, text=True,
+                          env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"}, timeout=120)
+
+
+# ---- never true ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "at"), [
+    ("age < 18 and age > 65", "age > 65"),
+    ("region = 'UK' and region = 'IE'", "region = 'IE'"),
+    ("age 25..40 and age > 50", "age > 50"),
+    ("age > 3 and age < 4", "age < 4"),  # whole numbers
+    ("phone is null and phone = 'x'", "phone = 'x'"),
+    ("phone is null and phone is not null", "phone is not null"),
+    ("email contains 'a' and email is null", "email is null"),
+    ("is_subscribed and not is_subscribed", "not is_subscribed"),
+    ("is_subscribed and is_subscribed = false", "is_subscribed = false"),
+    ("has orders and no orders", "no orders"),
+    ("count(orders) < 0", "count(orders) < 0"),
+    ("age = 30.5", "age = 30.5"),
+    ("region not in ('UK') and region = 'UK'", "region = 'UK'"),
+    ("signup_date >= 2024-01-01 and signup_date < 2023-06-01", "signup_date < 2023-06-01"),
+    ("signup_date > 2024-01-01 and signup_date <= 2024-01-01", "signup_date <= 2024-01-01"),
+    ("last_seen_at in last 30 days and last_seen_at before 90 days ago", "last_seen_at before 90 days ago"),
+    ("adult and age < 10", "age < 10"),  # traits are seen through
+    ("orders_90d >= 3 and count(orders in last 90 days) = 0", "count(orders in last 90 days) = 0"),
+])
+def test_never_true(example_schema: Schema, text: str, at: str) -> None:
+    found = warnings(f"segment s where {text}", example_schema)
+    assert [(code, where) for code, _, where in found] == [("SEG401", at)]
+    assert "segment 's' matches nobody" in found[0][1]
+
+
+def test_never_true_with_three_conditions(example_schema: Schema) -> None:
+    found = warnings("segment s where region in ('UK', 'IE') and region != 'UK' and region != 'IE'",
+                     example_schema)
+    assert found == [("SEG401", "\"region in ('UK', 'IE')\", \"region != 'UK'\" and \"region != 'IE'\" "
+                      "can never all be true, so segment 's' matches nobody", "region != 'IE'")]
+
+
+def test_never_true_inside_or_not_and_filters(example_schema: Schema) -> None:
+    text = ("segment s where (age < 18 and age > 65) or region = 'UK' or "
+            "has orders where (status = 'paid' and status = 'refunded') or "
+            "count(orders where amount > 10 and amount < 5) > 1")
+    found = warnings(text, example_schema)
+    assert [(code, where) for code, _, where in found] == [
+        ("SEG401", "age > 65"), ("SEG401", "status = 'refunded'"), ("SEG401", "amount < 5")]
+    assert all("this part is always false" in message for _, message, _ in found)
+
+
+def test_inlined_segment_contradicts_a_condition(example_schema: Schema) -> None:
+    text = "segment young where age < 30\nsegment s where in segment young and age > 40\n"
+    assert [(c, w) for c, _, w in warnings(text, example_schema)] == [("SEG401", "age > 40")]
+
+
+@pytest.mark.parametrize("text", [
+    "age < 18 or age > 65",
+    "income > 3 and income < 4",  # decimals: 3.5 fits
+    "region != 'UK' and region != 'IE'",  # a missing region passes both
+    "last_seen_at = 2024-01-01 and last_seen_at >= 2024-01-01T10:00:00",
+    "last_seen_at in last 3 months and last_seen_at before 90 days ago",  # months vary: not claimed
+    "has orders in last 30 days and no orders in last 7 days",
+    "age 18..18",
+    "age > 3 and not (age > 3 and region = 'UK')",
+])
+def test_no_false_alarm(example_schema: Schema, text: str) -> None:
+    assert warnings(f"segment s where {text}", example_schema) == []
+
+
+# ---- implied ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "at", "word"), [
+    ("age > 30 and age > 20", "age > 20", "is implied by"),
+    ("age > 20 and age > 30", "age > 20", "is implied by"),
+    ("age > 30 and age > 30", "age > 30", "repeats"),
+    ("adult and age >= 18", "age >= 18", "means the same as"),
+    ("age 25..40 and age > 20", "age > 20", "is implied by"),
+    ("region = 'UK' and region in ('UK', 'IE')", "region in ('UK', 'IE')", "is implied by"),
+    ("age > 30 and age != 10", "age != 10", "is implied by"),
+    ("age > 3 and age is not null", "age is not null", "is implied by"),
+    ("signup_date >= 2024-01-01 and signup_date > 2023-12-31", "signup_date > 2023-12-31", "is implied by"),
+    ("lifetime_value in top 10% and lifetime_value in top 10%", "lifetime_value in top 10%", "repeats"),
+    ("has orders and count(orders) >= 1", "count(orders) >= 1", "is implied by"),
+    ("orders_90d >= 3 and count(orders in last 90 days) > 2", "count(orders in last 90 days) > 2",
+     "is implied by"),
+])
+def test_implied(example_schema: Schema, text: str, at: str, word: str) -> None:
+    found = warnings(f"segment s where {text}", example_schema)
+    assert [(code, where) for code, _, where in found] == [("SEG402", at)]
+    assert f" {word} " in found[0][1]
+
+
+def test_implied_by_an_inlined_segment(example_schema: Schema) -> None:
+    text = "segment mid where age 25..40\nsegment s where in segment mid and age > 20\n"
+    found = warnings(text, example_schema)
+    assert found == [("SEG402", '"age > 20" is implied by "in segment mid" (line 2), so it changes nothing',
+                      "age > 20")]
+
+
+def test_examples_and_docs_raise_no_false_alarms(example_schema: Schema) -> None:
+    sources = [(str(p), p.read_text(encoding="utf-8")) for p in sorted((EXAMPLES / "segments").glob("*.seg"))]
+    assert [d for d in lint(build_program(sources, example_schema)) if d.code != "SEG404"] == []
+    page = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    for block in re.findall(r"```seg\n(.*?)```", page, re.S):
+        units = [block] if re.search(r"^\s*segment\s", block, re.M) else [
+            line for line in block.splitlines() if line.split("#")[0].strip()]
+        for unit in units:
+            assert warnings(unit, example_schema) == [], unit
+
+
+# ---- soundness, by brute force against the reference evaluator ------------------------------------
+
+_AGE_CONDITIONS = st.builds(lambda op, v: f"age {op} {v}", st.sampled_from(["=", "!=", "<", "<=", ">", ">="]),
+                            st.sampled_from(["-1", "0", "17", "18", "18.5", "30", "65", "99"]))
+_AGE_MORE = st.one_of(
+    _AGE_CONDITIONS,
+    st.builds(lambda a, b: f"age {min(a, b)}..{max(a, b)}", st.integers(0, 99), st.integers(0, 99)),
+    st.builds(lambda vs, neg: f"age {'not in' if neg else 'in'} ({', '.join(map(str, vs))})",
+              st.lists(st.integers(0, 99), min_size=1, max_size=3), st.booleans()),
+    st.sampled_from(["age is null", "age is not null", "adult", "not adult"]),
+)
+_REGION = st.one_of(
+    st.builds(lambda op, v: f"region {op} '{v}'", st.sampled_from(["=", "!="]), st.sampled_from(["UK", "IE", "US"])),
+    st.builds(lambda vs, neg: f"region {'not in' if neg else 'in'} ({', '.join(repr(v) for v in vs)})",
+              st.lists(st.sampled_from(["UK", "IE", "US"]), min_size=1, max_size=3), st.booleans()),
+    st.sampled_from(["region is null", "region is not null"]),
+)
+_SEEN = st.one_of(
+    st.builds(lambda n, u: f"last_seen_at in last {n} {u}", st.integers(1, 40), st.sampled_from(["days", "weeks"])),
+    st.builds(lambda w, n: f"last_seen_at {w} {n} days ago", st.sampled_from(["before", "after"]), st.integers(0, 60)),
+    st.builds(lambda op, d: f"last_seen_at {op} 2026-06-{d:02d}", st.sampled_from(["<", "<=", ">", ">=", "="]),
+              st.integers(1, 30)),
+    st.sampled_from(["last_seen_at before today", "last_seen_at after today", "last_seen_at is null"]),
+)
+
+
+def _dataset(as_of: dt.date) -> Dataset:
+    rows = []
+    key = 0
+    for age in [None, *range(-3, 102)]:
+        key += 1
+        rows.append({"customer_id": key, "age": age})
+    for region in [None, "UK", "IE", "US", "DE"]:
+        key += 1
+        rows.append({"customer_id": key, "region": region})
+    for days in [None, *range(-120, 40)]:
+        for hour in (0, 13):
+            key += 1
+            moment = None if days is None else dt.datetime.combine(as_of + dt.timedelta(days=days), dt.time(hour))
+            rows.append({"customer_id": key, "last_seen_at": moment})
+    return Dataset(rows, {"orders": [], "events": []})
+
+
+@settings(max_examples=int(os.environ.get("SEGDSL_LINT_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_AGE_MORE, _REGION, _SEEN), min_size=1, max_size=4),
+       st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)))
+def test_property_warnings_are_never_wrong(example_schema: Schema, conditions: list[str], as_of: dt.date) -> None:
+    text = "segment s where " + " and ".join(conditions)
+    program = build_program([("x.seg", text)], example_schema)
+    if program.errors:  # e.g. an empty range
+        return
+    data = _dataset(as_of)
+    segment = program.segments["s"]
+    parts = top_level_parts(program.files[0].segments[0].expr, segment.pred)[1]
+    members = [evaluate(pred, example_schema, data, as_of) for _, pred in parts]
+    by_text = {text[node.span.start:node.span.end]: index for index, (node, _) in enumerate(parts)}
+    for diagnostic in lint(program):
+        where = text[diagnostic.span.start:diagnostic.span.end]
+        if diagnostic.code == "SEG401":
+            assert evaluate(segment.pred, example_schema, data, as_of) == set(), diagnostic.message
+        if diagnostic.code == "SEG402":
+            implied = by_text[where]
+            other = re.search(r'(?:implied by|repeats|means the same as) "(.*)" \(line', diagnostic.message)
+            assert other is not None
+            assert members[by_text[other.group(1)]] <= members[implied], diagnostic.message
+
+
+def test_pairs_of_bounds_on_whole_numbers_are_always_caught(example_schema: Schema) -> None:
+    """Completeness where it is cheap to know: two bounds on an int field."""
+    ops = ["=", "<", "<=", ">", ">="]
+    data = _dataset(dt.date(2026, 6, 30))
+    for op1 in ops:
+        for op2 in ops:
+            for v1 in (10, 11):
+                for v2 in (10, 11):
+                    text = f"segment s where age {op1} {v1} and age {op2} {v2}"
+                    program = build_program([("x.seg", text)], example_schema)
+                    empty = evaluate(program.segments["s"].pred, example_schema, data, dt.date(2026, 6, 30)) == set()
+                    codes = [d.code for d in lint(program) if d.code != "SEG404"]
+                    assert ("SEG401" in codes) == empty, text
+
+
+# ---- unused traits, --strict, --db -------------------------------------------------------------------
+
+
+def test_unused_traits_follow_uses_through_traits(tmp_path: Path) -> None:
+    schema = segdsl.load_schema({
+        "table": "t", "key": "id", "fields": {"age": "int"},
+        "traits": {"adult": "age >= 18", "senior": "adult and age >= 65", "unused": "age < 3"},
+    })
+    program = build_program([("x.seg", "segment s where senior")], schema)
+    found = [(d.code, d.message, d.severity) for d in lint(program)]
+    assert found == [("SEG404", "trait 'unused' is not used by any of the checked segments", "warning")]
+
+
+def test_check_warnings_exit_0_unless_strict(tmp_path: Path) -> None:
+    (tmp_path / "schema.yml").write_text((EXAMPLES / "schema.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "a.seg").write_text("segment a where age < 18 and age > 65 and adult\n", encoding="utf-8")
+    plain = cli("check", str(tmp_path))
+    assert plain.returncode == 0, plain.stderr
+    assert "warning[SEG401]" in plain.stderr and "ok: 1 segment checked, 4 warnings" in plain.stderr
+    assert "= note:" in plain.stderr and '"age < 18" is here' in plain.stderr
+    strict = cli("check", "--strict", str(tmp_path))
+    assert strict.returncode == 1
+    github = cli("check", "--format", "github", str(tmp_path))
+    assert github.returncode == 0
+    assert github.stdout.count("::warning ") == 4  # SEG401 and three unused traits
+    as_json = json.loads(cli("check", "--format", "json", str(tmp_path)).stdout)
+    assert {d["code"] for d in as_json} == {"SEG401", "SEG404"}
+    assert all(d["severity"] == "warning" for d in as_json)
+
+
+def test_unused_trait_in_the_examples_is_reported_relative_to_cwd() -> None:
+    result = cli("check", "examples/segments", "--format", "github")
+    assert result.returncode == 0
+    assert "::warning file=examples/schema.yml,line=41," in result.stdout and "adult" in result.stdout
+
+
+def test_check_db_reports_undeclared_enum_values(tmp_path: Path) -> None:
+    import duckdb
+
+    schema = tmp_path / "schema.yml"
+    schema.write_text(
+        "table: people\nkey: id\nfields:\n  region: {type: enum, values: [UK, IE]}\n"
+        "  tier: {type: enum, values: [gold], column: level}\n"
+        "relations:\n  orders:\n    key: id\n    fields:\n      status: {type: enum, values: [paid]}\n",
+        encoding="utf-8")
+    (tmp_path / "a.seg").write_text("segment a where region = 'UK' and tier = 'gold'\n", encoding="utf-8")
+    db = tmp_path / "data.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE people (id INT, region VARCHAR, level VARCHAR)")
+        con.execute("INSERT INTO people VALUES (1, 'UK', 'gold'), (2, 'uk', 'gold'), (3, 'GB', NULL), (4, NULL, 'gold')")
+        con.execute("CREATE TABLE orders (id INT, status VARCHAR)")
+        con.execute("INSERT INTO orders VALUES (1, 'paid')")
+    result = cli("check", str(tmp_path), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("warning[SEG403]") == 1
+    assert "people.region holds values the schema does not declare for 'region': 'GB', 'uk'" in result.stderr
+    assert "'uk' → 'UK'" in result.stderr
+    with duckdb.connect(str(db)) as con:
+        con.execute("INSERT INTO orders VALUES (2, 'lost')")
+    assert "orders.status holds values the schema does not declare for 'status': 'lost'" in cli(
+        "check", str(tmp_path), "--db", str(db)).stderr
+    assert cli("check", str(tmp_path), "--db", str(db), "--strict").returncode == 1
+    missing = cli("check", str(tmp_path), "--db", str(tmp_path / "nope.duckdb"))
+    assert missing.returncode == 1 and "error[SEG302]" in missing.stderr and "Traceback" not in missing.stderr
+    with duckdb.connect(str(db)) as con:
+        con.execute("DROP TABLE orders")
+    gone = cli("check", str(tmp_path), "--db", str(db))
+    assert gone.returncode == 1 and "error[SEG302]" in gone.stderr and "Traceback" not in gone.stderr
