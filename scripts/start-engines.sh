@@ -34,7 +34,7 @@ since() {  # since START_US -> "1.2 s"
 
 install_missing() {
     local missing=() pkg
-    for pkg in postgresql mariadb-server; do
+    for pkg in postgresql mariadb-server chromium; do  # chromium: the HTML report test
         dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
     done
     if [[ -z "${SEGDSL_SKIP_JAVA:-}" ]] && ! java -version >/dev/null 2>&1; then

@@ -11,7 +11,6 @@ from segdsl.dialects import Dialect
 from segdsl.schema import Schema
 from segdsl.sql.builder import QueryBuilder
 from segdsl.sql.lowering import lowering_for
-from segdsl.sql.sqlglot_dialects import sqlglot_dialect
 
 
 def builder_for(schema: Schema, dialect: Dialect, as_of: dt.date | None) -> QueryBuilder:
@@ -23,7 +22,7 @@ def render(expression: exp.Expr, dialect: Dialect, pretty: bool = True) -> str:
 
     ``copy=False``: the tree is built fresh for every call and not used afterwards.
     """
-    return expression.sql(dialect=sqlglot_dialect(dialect.sqlglot), identify=True, pretty=pretty, copy=False)
+    return expression.sql(dialect=dialect.sqlglot, identify=True, pretty=pretty, copy=False)
 
 
 def segment_sql(segment: ir.Segment, schema: Schema, dialect: str | Dialect = "duckdb",

@@ -70,7 +70,7 @@ DIALECTS: dict[str, Dialect] = {
             executed=True,
             engine="MariaDB 10.11",
             notes=("comparisons use a binary collation so they are case-sensitive",
-                   "regular expressions use the REGEXP operator (MariaDB has no REGEXP_LIKE)"),
+                   "regular expressions use REGEXP_INSTR (MariaDB has no REGEXP_LIKE)"),
         ),
         Dialect(
             "tsql",

@@ -251,7 +251,9 @@ class MySQLLowering(Lowering):
         return super().text_match(_binary(value), kind, text)
 
     def regex(self, value: exp.Expr, pattern: str) -> exp.Expr:
-        return exp.RegexpLike(this=_binary(value), expression=exp.Literal.string(pattern))
+        # MariaDB has no REGEXP_LIKE; REGEXP_INSTR runs on MariaDB and MySQL 8 alike.
+        found = exp.Anonymous(this="REGEXP_INSTR", expressions=[_binary(value), exp.Literal.string(pattern)])
+        return exp.GT(this=found, expression=exp.Literal.number(0))
 
 
 def _binary(value: exp.Expr) -> exp.Expr:

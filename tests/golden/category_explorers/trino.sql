@@ -1,10 +1,18 @@
 WITH "seg_orders" AS (
   SELECT
-    "r"."customer_id" AS "entity_key",
-    COUNT(DISTINCT CASE WHEN "r"."status" = 'paid' THEN "r"."category" END) AS "a1"
-  FROM "orders" AS "r"
+    "g"."entity_key" AS "entity_key",
+    COUNT("g"."a1") AS "a1"
+  FROM (
+    SELECT
+      "r"."customer_id" AS "entity_key",
+      MAX(CASE WHEN "r"."status" = 'paid' AND NOT "r"."category" IS NULL THEN 1 END) AS "a1"
+    FROM "orders" AS "r"
+    GROUP BY
+      "r"."customer_id",
+      "r"."category"
+  ) AS "g"
   GROUP BY
-    "r"."customer_id"
+    "g"."entity_key"
 )
 SELECT
   "e"."customer_id"
