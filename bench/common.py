@@ -107,34 +107,52 @@ class ProcResult:
     stderr: str
 
 
+# A tiny process that forks the command and reports its rusage. Linux carries a process's
+# peak RSS across fork+exec (the child starts from the parent's RSS at fork), so measuring
+# straight from this (large) process would report our own size; the wrapper is ~8 MB.
+_WRAPPER = """\
+import os, sys, time
+t = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, ru = os.wait4(pid, 0)
+wall = time.perf_counter() - t
+with open(sys.argv[1], "w") as f:
+    f.write("%d %r %r %d" % (os.waitstatus_to_exitcode(status), wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss))
+"""
+
+
 def run_measured(argv: Sequence[str], cwd: Path | None = None, stdin: str | None = None,
                  env: dict[str, str] | None = None, timeout: float | None = None) -> ProcResult:
-    """Run a process and read its own rusage with os.wait4 (exact CPU time and peak RSS)."""
+    """Run a process; its wall time, CPU time and peak RSS come from wait4 in a small wrapper."""
     import tempfile
+    import threading
 
-    with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
-        start = time.perf_counter()
-        proc = subprocess.Popen(list(argv), cwd=cwd, env=env, text=True,
-                                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                                stdout=out_f, stderr=err_f)
+    with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f, \
+            tempfile.NamedTemporaryFile("r", suffix=".rusage") as stat_f:
+        proc = subprocess.Popen([PYTHON, "-S", "-c", _WRAPPER, stat_f.name, *argv], cwd=cwd, env=env,
+                                text=True, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                                stdout=out_f, stderr=err_f, start_new_session=True)
         if stdin is not None and proc.stdin is not None:
             proc.stdin.write(stdin)
             proc.stdin.close()
-        import threading
-
-        timer = threading.Timer(timeout, proc.kill) if timeout is not None else None
-        if timer is not None:
+        timer = None
+        if timeout is not None:  # kill the wrapper and the command (its own process group)
+            timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, 9))
             timer.start()
         try:
-            _pid, status, ru = os.wait4(proc.pid, 0)
+            proc.wait()
         finally:
             if timer is not None:
                 timer.cancel()
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out_f.seek(0)
         err_f.seek(0)
-        return ProcResult(proc.returncode, wall, ru.ru_utime + ru.ru_stime, int(ru.ru_maxrss),
+        fields = stat_f.read().split()
+        if len(fields) != 4:
+            return ProcResult(proc.returncode or -9, float("nan"), float("nan"), 0, out_f.read(),
+                              err_f.read() + f"\n[bench] no rusage (killed after {timeout} s?)")
+        return ProcResult(int(fields[0]), float(fields[1]), float(fields[2]), int(fields[3]),
                           out_f.read(), err_f.read())
 
 

@@ -101,11 +101,9 @@ def _cli_child(args: list[str]) -> None:
     sys.argv = ["segdsl", *args]
     from segdsl.cli import main
 
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        try:
-            main()
-        except SystemExit:
-            pass
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+            contextlib.suppress(SystemExit):
+        main()
     profiler.stop()
     print(json.dumps(_aggregate(profiler, 1, tree_lines=60)))
 

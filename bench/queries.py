@@ -90,6 +90,7 @@ def membership_statements(schema: Any) -> tuple[str, list[str], list[str]]:
 
 def run_quality(cfg: Config, log: Any = print) -> dict[str, Any]:
     import duckdb
+
     import segdsl
 
     db, meta = demo_db(cfg.customers, log)

@@ -71,7 +71,7 @@ def time_processes(cmds: dict[str, list[str]], cwd: Path, runs: int, warmup: int
                 cpus[name].append(r["user"] + r["system"])
         tool = "hyperfine"
     else:
-        for name, cmd in cmds.items():  # warm-up
+        for cmd in cmds.values():  # warm-up
             for _ in range(warmup):
                 run_measured(cmd, cwd=cwd)
         for _ in range(runs):  # interleaved

@@ -66,7 +66,7 @@ def _ibis_fn(build: Callable[[], Any], dialect: str) -> Callable[[], Any]:
 def _works(fn: Callable[[], Any]) -> str | None:
     try:
         fn()
-    except Exception as error:  # noqa: BLE001 - report any failure instead of timing it
+    except Exception as error:
         return f"{type(error).__name__}: {str(error).splitlines()[0][:120]}"
     return None
 
@@ -132,7 +132,6 @@ def run(cfg: Config) -> dict[str, Any]:
 
 def profile_typical(schema_path: Any = EXAMPLE_SCHEMA) -> dict[str, Any] | None:
     import segdsl
-
     from bench.profiles import profile_calls
 
     schema = segdsl.load_schema(schema_path)

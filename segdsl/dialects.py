@@ -69,7 +69,8 @@ DIALECTS: dict[str, Dialect] = {
             unsupported={"lists": _NO_ARRAYS},
             executed=True,
             engine="MariaDB 10.11",
-            notes=("comparisons use a binary collation so they are case-sensitive",
+            notes=("text equality compares bytes (CAST(… AS BINARY)): case-sensitive, trailing "
+                   "spaces count; LIKE and REGEXP use the utf8mb4_bin collation",
                    "regular expressions use REGEXP_INSTR (MariaDB has no REGEXP_LIKE)"),
         ),
         Dialect(
@@ -79,6 +80,8 @@ DIALECTS: dict[str, Dialect] = {
                 "regex": "SQL Server before 2025 has no regular expressions",
                 "lists": _NO_ARRAYS,
             },
+            notes=("text comparisons use COLLATE Latin1_General_BIN2 so they are case-sensitive",
+                   "SQL Server ignores trailing spaces in = and IN ('a' = 'a '), whatever the collation",),
         ),
     ]
 }

@@ -164,3 +164,28 @@ def test_batch_query_decodes(engines, example_schema) -> None:
         actual, _ = run_batch(engine, program, AS_OF)
         assert actual == {"s0": {5}, "s1": {1, 6}}, engine.name
 
+
+
+_LITERALS = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\n"), max_size=12)
+
+
+@settings(max_examples=int(os.environ.get("SEGDSL_LITERAL_EXAMPLES", "5")), deadline=None,
+          derandomize=os.environ.get("CI", "") == "true",
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(values=st.lists(_LITERALS, min_size=1, max_size=40, unique=True))
+def test_any_string_literal_matches_exactly_itself(engines, example_schema, values: list[str]) -> None:
+    """Quotes, backslashes, --, ;, % and _, control characters, unicode: each literal matches
+    exactly the one row holding that text, on every engine."""
+    fixed = ["x'; drop table customers; --", "a\\'b", "%", "_", "", " ", "a ", "ß", "\t"]
+    values = list(dict.fromkeys([*fixed, *values]))
+    people = [{"customer_id": i + 1, "email": v} for i, v in enumerate(values)]
+    text = "".join(f"segment s{i} where email = '{v.replace(chr(39), chr(39) * 2)}'\n"
+                   for i, v in enumerate(values))
+    program = build_program([("literals.seg", text)], example_schema)
+    assert program.ok, program.errors
+    for engine in engines:
+        engine.load(example_schema, people, {"orders": [], "events": []})
+        actual, names = run_batch(engine, program, None)
+        wrong = {n: sorted(m) for n, m in actual.items() if m != {int(n[1:]) + 1}}
+        assert not wrong, (engine.name, {n: values[int(n[1:])] for n in wrong})

@@ -222,12 +222,25 @@ class BigQueryLowering(Lowering):
 
 
 class TSQLLowering(Lowering):
+    """SQL Server: default collations compare text case-insensitively, so force a binary one."""
+
     def current_date(self) -> exp.Expr:
         # sqlglot writes CURRENT_DATE as GETDATE(), which has a time of day.
         return exp.cast(exp.Anonymous(this="GETDATE"), exp.DataType.Type.DATE, copy=False)
 
     def true(self) -> exp.Expr:
         return exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(1))
+
+    def equals(self, value: exp.Expr, literal: exp.Expr, text: bool) -> exp.Expr:
+        return exp.EQ(this=_collate(value, "Latin1_General_BIN2") if text else value, expression=literal)
+
+    def in_set(self, value: exp.Expr, literals: list[exp.Expr], text: bool) -> exp.Expr:
+        if len(literals) == 1:
+            return self.equals(value, literals[0], text)
+        return exp.In(this=_collate(value, "Latin1_General_BIN2") if text else value, expressions=literals)
+
+    def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
+        return super().text_match(_collate(value, "Latin1_General_BIN2"), kind, text)
 
     def flag(self, condition: exp.Expr) -> exp.Expr:
         # SQL Server has no boolean values: a condition cannot be a column.
@@ -237,15 +250,23 @@ class TSQLLowering(Lowering):
 
 
 class MySQLLowering(Lowering):
-    """MySQL/MariaDB compare text case-insensitively by default: force a binary collation."""
+    """MySQL/MariaDB compare text case-insensitively and ignore trailing spaces by default.
+
+    Equality compares bytes (``CAST(… AS BINARY)``: exact, no padding); LIKE and REGEXP use a
+    binary collation so they stay character-based but case-sensitive.
+    """
 
     def equals(self, value: exp.Expr, literal: exp.Expr, text: bool) -> exp.Expr:
-        return exp.EQ(this=_binary(value) if text else value, expression=literal)
+        if not text:
+            return exp.EQ(this=value, expression=literal)
+        return exp.EQ(this=_bytes(value), expression=_bytes(literal))
 
     def in_set(self, value: exp.Expr, literals: list[exp.Expr], text: bool) -> exp.Expr:
         if len(literals) == 1:
             return self.equals(value, literals[0], text)
-        return exp.In(this=_binary(value) if text else value, expressions=literals)
+        if not text:
+            return exp.In(this=value, expressions=literals)
+        return exp.In(this=_bytes(value), expressions=[_bytes(lit) for lit in literals])
 
     def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
         return super().text_match(_binary(value), kind, text)
@@ -256,8 +277,16 @@ class MySQLLowering(Lowering):
         return exp.GT(this=found, expression=exp.Literal.number(0))
 
 
+def _bytes(value: exp.Expr) -> exp.Expr:
+    return exp.cast(value, exp.DataType.build("BINARY", dialect="mysql"), copy=False)
+
+
 def _binary(value: exp.Expr) -> exp.Expr:
-    return exp.Collate(this=value, expression=exp.var("utf8mb4_bin"))
+    return _collate(value, "utf8mb4_bin")
+
+
+def _collate(value: exp.Expr, collation: str) -> exp.Expr:
+    return exp.Collate(this=value, expression=exp.var(collation))
 
 
 class ClickHouseLowering(Lowering):

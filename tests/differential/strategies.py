@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 TRICKY_TEXT = [
     "", "a", "ann@gmail.com", "Ann@Gmail.com", "O'Brien", 'say "hi"', "back\\slash", "50%_off",
     "under_score", "per%cent", "zoë", "Zoë Müller", "日本語", "x'; drop table customers; --",
-    "  padded  ", "UK", "uk", "a_c", "abc", "a%c", "--", ";",
+    "  padded  ", "UK", "uk", "a_c", "abc", "a%c", "--", ";", "a ", "UK ",
 ]
-REGIONS = ["UK", "IE", "US", "DE", "FR", "ES", "uk", "Uk"]  # case variants are not in the enum
+REGIONS = ["UK", "IE", "US", "DE", "FR", "ES", "uk", "Uk", "UK "]  # case variants are not in the enum
 GENDERS = ["female", "male", "nonbinary", "Female"]
 STAGES = ["student", "young_professional", "family", "empty_nester", "retired"]
 INDUSTRIES = ["retail", "finance", "health", "tech", "education", "manufacturing"]

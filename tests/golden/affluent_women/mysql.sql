@@ -2,4 +2,4 @@ SELECT
   `e`.`customer_id`
 FROM `customers` AS `e`
 WHERE
-  `e`.`gender` COLLATE utf8mb4_bin = 'female' AND `e`.`income` >= 80000
+  CAST(`e`.`gender` AS BINARY) = CAST('female' AS BINARY) AND `e`.`income` >= 80000

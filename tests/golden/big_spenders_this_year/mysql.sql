@@ -5,7 +5,7 @@ WITH `seg_orders` AS (
       CASE
         WHEN `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS DATETIME)
         AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME)
-        AND `r`.`status` COLLATE utf8mb4_bin = 'paid'
+        AND CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
         THEN `r`.`amount`
       END
     ) AS `a1`

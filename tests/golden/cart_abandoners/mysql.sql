@@ -5,7 +5,7 @@ WITH `seg_events` AS (
       CASE
         WHEN `r`.`ts` >= CAST('2026-06-24 00:00:00' AS DATETIME)
         AND `r`.`ts` < CAST('2026-07-01 00:00:00' AS DATETIME)
-        AND `r`.`name` COLLATE utf8mb4_bin = 'add_to_cart'
+        AND CAST(`r`.`name` AS BINARY) = CAST('add_to_cart' AS BINARY)
         THEN 1
       END
     ) AS `a1`,
@@ -13,7 +13,7 @@ WITH `seg_events` AS (
       CASE
         WHEN `r`.`ts` >= CAST('2026-06-24 00:00:00' AS DATETIME)
         AND `r`.`ts` < CAST('2026-07-01 00:00:00' AS DATETIME)
-        AND `r`.`name` COLLATE utf8mb4_bin = 'purchase'
+        AND CAST(`r`.`name` AS BINARY) = CAST('purchase' AS BINARY)
         THEN 1
       END
     ) AS `a2`

@@ -5,7 +5,7 @@ WITH [seg_events] AS (
       CASE
         WHEN [r].[ts] >= CAST('2026-06-24 00:00:00' AS DATETIME2)
         AND [r].[ts] < CAST('2026-07-01 00:00:00' AS DATETIME2)
-        AND [r].[name] = 'add_to_cart'
+        AND [r].[name] COLLATE Latin1_General_BIN2 = 'add_to_cart'
         THEN 1
       END
     ) AS [a1],
@@ -13,7 +13,7 @@ WITH [seg_events] AS (
       CASE
         WHEN [r].[ts] >= CAST('2026-06-24 00:00:00' AS DATETIME2)
         AND [r].[ts] < CAST('2026-07-01 00:00:00' AS DATETIME2)
-        AND [r].[name] = 'purchase'
+        AND [r].[name] COLLATE Latin1_General_BIN2 = 'purchase'
         THEN 1
       END
     ) AS [a2]

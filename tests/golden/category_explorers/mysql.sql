@@ -7,7 +7,8 @@ WITH `seg_orders` AS (
       `r`.`customer_id` AS `entity_key`,
       MAX(
         CASE
-          WHEN `r`.`status` COLLATE utf8mb4_bin = 'paid' AND NOT `r`.`category` IS NULL
+          WHEN CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
+          AND NOT `r`.`category` IS NULL
           THEN 1
         END
       ) AS `a1`

@@ -5,7 +5,12 @@ WITH [seg_orders] AS (
   FROM (
     SELECT
       [r].[customer_id] AS [entity_key],
-      MAX(CASE WHEN [r].[status] = 'paid' AND NOT [r].[category] IS NULL THEN 1 END) AS [a1]
+      MAX(
+        CASE
+          WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid' AND NOT [r].[category] IS NULL
+          THEN 1
+        END
+      ) AS [a1]
     FROM [orders] AS [r]
     GROUP BY
       [r].[customer_id],

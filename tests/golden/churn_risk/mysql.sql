@@ -2,7 +2,12 @@ WITH `seg_orders` AS (
   SELECT
     `r`.`customer_id` AS `entity_key`,
     MAX(`r`.`created_at`) AS `a1`,
-    SUM(CASE WHEN `r`.`status` COLLATE utf8mb4_bin = 'paid' THEN `r`.`amount` END) AS `a2`
+    SUM(
+      CASE
+        WHEN CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
+        THEN `r`.`amount`
+      END
+    ) AS `a2`
   FROM `orders` AS `r`
   GROUP BY
     `r`.`customer_id`

@@ -2,4 +2,4 @@ SELECT
   [e].[customer_id]
 FROM [customers] AS [e]
 WHERE
-  [e].[industry] = 'tech' AND [e].[company_size] >= 500
+  [e].[industry] COLLATE Latin1_General_BIN2 = 'tech' AND [e].[company_size] >= 500

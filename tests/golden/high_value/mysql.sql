@@ -1,7 +1,12 @@
 WITH `seg_orders` AS (
   SELECT
     `r`.`customer_id` AS `entity_key`,
-    SUM(CASE WHEN `r`.`status` COLLATE utf8mb4_bin = 'paid' THEN `r`.`amount` END) AS `a1`
+    SUM(
+      CASE
+        WHEN CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
+        THEN `r`.`amount`
+      END
+    ) AS `a1`
   FROM `orders` AS `r`
   GROUP BY
     `r`.`customer_id`

@@ -2,4 +2,4 @@ SELECT
   `e`.`customer_id`
 FROM `customers` AS `e`
 WHERE
-  `e`.`city` COLLATE utf8mb4_bin IN ('London', 'Dublin')
+  CAST(`e`.`city` AS BINARY) IN (CAST('London' AS BINARY), CAST('Dublin' AS BINARY))

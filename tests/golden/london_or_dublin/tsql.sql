@@ -2,4 +2,4 @@ SELECT
   [e].[customer_id]
 FROM [customers] AS [e]
 WHERE
-  [e].[city] IN ('London', 'Dublin')
+  [e].[city] COLLATE Latin1_General_BIN2 IN ('London', 'Dublin')

@@ -2,4 +2,5 @@ SELECT
   `e`.`customer_id`
 FROM `customers` AS `e`
 WHERE
-  `e`.`life_stage` COLLATE utf8mb4_bin = 'empty_nester' AND `e`.`age` >= 55
+  CAST(`e`.`life_stage` AS BINARY) = CAST('empty_nester' AS BINARY)
+  AND `e`.`age` >= 55

@@ -3,6 +3,12 @@ SELECT
 FROM `customers` AS `e`
 WHERE
   (
-    NOT `e`.`region` COLLATE utf8mb4_bin IN ('UK', 'IE', 'DE', 'FR', 'ES')
+    NOT CAST(`e`.`region` AS BINARY) IN (
+      CAST('UK' AS BINARY),
+      CAST('IE' AS BINARY),
+      CAST('DE' AS BINARY),
+      CAST('FR' AS BINARY),
+      CAST('ES' AS BINARY)
+    )
     OR `e`.`region` IS NULL
   )

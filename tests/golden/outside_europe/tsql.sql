@@ -3,5 +3,6 @@ SELECT
 FROM [customers] AS [e]
 WHERE
   (
-    NOT [e].[region] IN ('UK', 'IE', 'DE', 'FR', 'ES') OR [e].[region] IS NULL
+    NOT [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE', 'DE', 'FR', 'ES')
+    OR [e].[region] IS NULL
   )

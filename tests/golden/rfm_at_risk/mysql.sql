@@ -1,7 +1,7 @@
 WITH `seg_orders` AS (
   SELECT
     `r`.`customer_id` AS `entity_key`,
-    COUNT(CASE WHEN `r`.`status` COLLATE utf8mb4_bin = 'paid' THEN 1 END) AS `a1`,
+    COUNT(CASE WHEN CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY) THEN 1 END) AS `a1`,
     COUNT(
       CASE
         WHEN `r`.`created_at` >= CAST('2026-04-02 00:00:00' AS DATETIME)

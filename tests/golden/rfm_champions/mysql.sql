@@ -6,7 +6,7 @@ WITH `seg_orders` AS (
       CASE
         WHEN `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS DATETIME)
         AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME)
-        AND `r`.`status` COLLATE utf8mb4_bin = 'paid'
+        AND CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
         THEN 1
       END
     ) AS `a2`,
@@ -14,7 +14,7 @@ WITH `seg_orders` AS (
       CASE
         WHEN `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS DATETIME)
         AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME)
-        AND `r`.`status` COLLATE utf8mb4_bin = 'paid'
+        AND CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
         THEN `r`.`amount`
       END
     ) AS `a3`

@@ -2,6 +2,6 @@ SELECT
   `e`.`customer_id`
 FROM `customers` AS `e`
 WHERE
-  `e`.`industry` COLLATE utf8mb4_bin = 'retail'
+  CAST(`e`.`industry` AS BINARY) = CAST('retail' AS BINARY)
   AND `e`.`company_size` >= 1
   AND `e`.`company_size` <= 49

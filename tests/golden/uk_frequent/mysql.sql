@@ -23,5 +23,5 @@ LEFT JOIN `seg_orders` AS `rel1`
 WHERE
   `e`.`age` >= 25
   AND `e`.`age` <= 40
-  AND `e`.`region` COLLATE utf8mb4_bin IN ('UK', 'IE')
+  AND CAST(`e`.`region` AS BINARY) IN (CAST('UK' AS BINARY), CAST('IE' AS BINARY))
   AND COALESCE(`rel1`.`a1`, 0) >= 3

@@ -23,5 +23,5 @@ LEFT JOIN [seg_orders] AS [rel1]
 WHERE
   [e].[age] >= 25
   AND [e].[age] <= 40
-  AND [e].[region] IN ('UK', 'IE')
+  AND [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE')
   AND COALESCE([rel1].[a1], 0) >= 3

@@ -2,4 +2,4 @@ SELECT
   `e`.`customer_id`
 FROM `customers` AS `e`
 WHERE
-  `e`.`region` COLLATE utf8mb4_bin IN ('UK', 'IE')
+  CAST(`e`.`region` AS BINARY) IN (CAST('UK' AS BINARY), CAST('IE' AS BINARY))

@@ -2,4 +2,4 @@ SELECT
   [e].[customer_id]
 FROM [customers] AS [e]
 WHERE
-  [e].[region] IN ('UK', 'IE')
+  [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE')

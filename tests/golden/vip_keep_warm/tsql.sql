@@ -1,7 +1,9 @@
 WITH [seg_orders] AS (
   SELECT
     [r].[customer_id] AS [entity_key],
-    SUM(CASE WHEN [r].[status] = 'paid' THEN [r].[amount] END) AS [a1],
+    SUM(
+      CASE WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid' THEN [r].[amount] END
+    ) AS [a1],
     MAX([r].[created_at]) AS [a2]
   FROM [orders] AS [r]
   GROUP BY

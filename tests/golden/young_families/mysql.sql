@@ -2,4 +2,4 @@ SELECT
   `e`.`customer_id`
 FROM `customers` AS `e`
 WHERE
-  `e`.`life_stage` COLLATE utf8mb4_bin = 'family' AND `e`.`age` < 45
+  CAST(`e`.`life_stage` AS BINARY) = CAST('family' AS BINARY) AND `e`.`age` < 45

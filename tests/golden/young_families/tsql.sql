@@ -2,4 +2,4 @@ SELECT
   [e].[customer_id]
 FROM [customers] AS [e]
 WHERE
-  [e].[life_stage] = 'family' AND [e].[age] < 45
+  [e].[life_stage] COLLATE Latin1_General_BIN2 = 'family' AND [e].[age] < 45

@@ -4,4 +4,4 @@ FROM `customers` AS `e`
 WHERE
   `e`.`age` >= 25
   AND `e`.`age` <= 34
-  AND `e`.`life_stage` COLLATE utf8mb4_bin = 'young_professional'
+  AND CAST(`e`.`life_stage` AS BINARY) = CAST('young_professional' AS BINARY)

@@ -1,0 +1,115 @@
+"""The shape of the SQL for dialects that cannot run here, where sqlglot alone gets it wrong.
+
+Each test pins one known semantic trap with the engine's documented behaviour in a comment.
+The dialects that do run here (docs/dialects.md) are proven by execution instead.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import segdsl
+
+
+def sql(schema, text: str, dialect: str) -> str:
+    return segdsl.compile(text, schema, dialect=dialect)
+
+
+def test_snowflake_regex_is_a_substring_search(example_schema) -> None:
+    # Snowflake docs, REGEXP_LIKE: "the function implicitly anchors a pattern at both ends";
+    # REGEXP_INSTR returns the position of a match anywhere (0 when there is none).
+    out = sql(example_schema, "email matches 'gmail'", "snowflake")
+    assert "REGEXP_INSTR(\"e\".\"email\", 'gmail') > 0" in out
+    assert "REGEXP_LIKE" not in out
+
+
+@pytest.mark.parametrize(("dialect", "expected"), [
+    ("bigquery", "REGEXP_CONTAINS("),  # BigQuery docs: REGEXP_CONTAINS is a partial match
+    ("trino", "REGEXP_LIKE("),  # Trino docs: regexp_like "matches a substring"
+    ("databricks", "REGEXP_LIKE("),  # Databricks docs: regexp_like = rlike, substring search
+    ("spark", "RLIKE"),
+    ("redshift", "~"),  # Redshift docs: POSIX operators match anywhere in the string
+    ("postgres", "~"),
+])
+def test_other_dialects_search_anywhere(example_schema, dialect: str, expected: str) -> None:
+    assert expected in sql(example_schema, "email matches 'gmail'", dialect)
+
+
+def test_bigquery_compares_timestamps_with_timestamps(example_schema) -> None:
+    # BigQuery docs: TIMESTAMP and DATETIME/DATE are different types and comparing them is an
+    # error ("No matching signature for operator >="). A date bound on a timestamp column is
+    # cast to TIMESTAMP (not sqlglot's DATETIME).
+    out = sql(example_schema, "last_seen_at in last 30 days", "bigquery")
+    assert "AS TIMESTAMP)" in out and "DATETIME" not in out
+
+
+def test_tsql_current_date_has_no_time_of_day(example_schema) -> None:
+    # SQL Server docs: GETDATE() returns datetime (with a time); CURRENT_DATE does not exist.
+    out = sql(example_schema, "last_seen_at in last 30 days", "tsql")
+    assert "CAST(GETDATE() AS DATE)" in out
+    assert "DATE_SUB" not in out and "INTERVAL" not in out
+
+
+def test_tsql_text_is_compared_case_sensitively(example_schema) -> None:
+    # SQL Server docs: default collations (…_CI_AS) are case-insensitive; BIN2 compares code points.
+    out = sql(example_schema, "region = 'UK' and email starts with 'a'", "tsql")
+    assert "[region] COLLATE Latin1_General_BIN2 = 'UK'" in out
+    assert "COLLATE Latin1_General_BIN2 LIKE 'a%' ESCAPE '!'" in out
+    assert "ILIKE" not in out and "STARTS_WITH" not in out
+
+
+def test_tsql_has_no_boolean_values(example_schema) -> None:
+    # SQL Server docs: there is no boolean type; bit columns compare with 1/0, and a condition
+    # cannot be a column value.
+    out = sql(example_schema, "is_subscribed", "tsql")
+    assert "[is_subscribed] = 1" in out
+    from segdsl.api import segment_ir
+    from segdsl.compiler import membership_sql
+
+    membership = membership_sql([segment_ir("age > 3", example_schema)], example_schema, "tsql")
+    assert "CAST(CASE WHEN [e].[age] > 3 THEN 1 ELSE 0 END AS BIT)" in membership
+
+
+def test_mysql_text_equality_is_exact(example_schema) -> None:
+    # MySQL/MariaDB docs: default collations are case-insensitive and PAD SPACE ('a' = 'a ').
+    # Comparing bytes is exact; this shape also runs on MariaDB in the engine tests.
+    out = sql(example_schema, "region in ('UK', 'IE')", "mysql")
+    assert "CAST(`e`.`region` AS BINARY) IN (CAST('UK' AS BINARY), CAST('IE' AS BINARY))" in out
+
+
+@pytest.mark.parametrize("dialect", ["snowflake", "trino", "redshift", "bigquery", "databricks", "tsql"])
+def test_negation_is_explicit_two_valued_logic(example_schema, dialect: str) -> None:
+    # sqlglot drops IS TRUE for Snowflake and Trino, which would change NULL handling under NOT;
+    # segdsl writes the missing-value case out instead.
+    out = sql(example_schema, "not region = 'UK'", dialect)
+    assert "IS NULL" in out
+    assert "IS TRUE" not in out and "IS NOT TRUE" not in out
+
+
+@pytest.mark.parametrize("dialect", ["snowflake", "trino", "redshift", "bigquery", "databricks", "tsql",
+                                     "mysql", "postgres"])
+def test_like_escapes_wildcards(example_schema, dialect: str) -> None:
+    # % and _ in user text are literal: escaped with '!' (a character no dialect treats
+    # specially inside string literals, unlike the backslash in MySQL and BigQuery).
+    out = sql(example_schema, "email contains '50%_off'", dialect)
+    assert "LIKE '%50!%!_off%' ESCAPE '!'" in out
+
+
+@pytest.mark.parametrize(("dialect", "fragment"), [
+    ("snowflake", "DATEADD(MONTH, -3, DATEADD(DAY, 1, CURRENT_DATE))"),
+    ("trino", "DATE_ADD('MONTH', -3, DATE_ADD('DAY', 1, CURRENT_DATE))"),
+    ("redshift", "DATEADD(MONTH, -3, DATEADD(DAY, 1, CURRENT_DATE))"),
+    ("bigquery", "DATE_ADD(DATE_ADD(CURRENT_DATE, INTERVAL 1 DAY), INTERVAL -3 MONTH)"),
+    ("databricks", "DATEADD(MONTH, -3, DATEADD(DAY, 1, CURRENT_DATE))"),
+    ("tsql", "DATEADD(MONTH, -3, DATEADD(DAY, 1, CAST(GETDATE() AS DATE)))"),
+])
+def test_calendar_month_arithmetic(example_schema, dialect: str, fragment: str) -> None:
+    # Each engine's month addition clamps to the month's end (documented for DATEADD,
+    # date_add and DATE_ADD), which is segdsl's rule; SQLite's does not and is lowered by hand.
+    assert fragment in sql(example_schema, "last_seen_at in last 3 months", dialect)
+
+
+@pytest.mark.parametrize("dialect", ["redshift", "tsql", "mysql"])
+def test_dialects_without_arrays_refuse_list_conditions(example_schema, dialect: str) -> None:
+    problems = segdsl.check("interests contains 'yoga'", example_schema, dialect=dialect)
+    assert [d.code for d in problems] == ["SEG140"]
