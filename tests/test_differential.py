@@ -187,5 +187,6 @@ def test_any_string_literal_matches_exactly_itself(engines, example_schema, valu
     for engine in engines:
         engine.load(example_schema, people, {"orders": [], "events": []})
         actual, names = run_batch(engine, program, None)
+        assert names == list(program.segments)
         wrong = {n: sorted(m) for n, m in actual.items() if m != {int(n[1:]) + 1}}
         assert not wrong, (engine.name, {n: values[int(n[1:])] for n in wrong})
