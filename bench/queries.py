@@ -118,9 +118,12 @@ def run_quality(cfg: Config, log: Any = print) -> dict[str, Any]:
     q_by_name = {q.name: q for q in QUERY_SEGMENTS}
     for row in rows:
         t = {name: median(v["times"]) for name, v in timed[row["segment"]].items()}
+        cpu = {name: median(v["cpu"]) for name, v in timed[row["segment"]].items()}
         hand = {n: v for n, v in t.items() if n != "compiled"}
         best = min(hand, key=lambda n: hand[n])
-        row.update(times=t, best_hand=best, ratio=t["compiled"] / hand[best])
+        best_cpu = min((n for n in cpu if n != "compiled"), key=lambda n: cpu[n])
+        row.update(times=t, cpu=cpu, best_hand=best, ratio=t["compiled"] / hand[best],
+                   best_hand_cpu=best_cpu, ratio_cpu=cpu["compiled"] / cpu[best_cpu])
         if not cfg.quick:
             row["memory"] = _memory(db, cfg.threads, [row["compiled_sql"]])
         if cfg.profile and row["ratio"] > TARGET_RATIO:
@@ -155,10 +158,13 @@ def run_membership(cfg: Config, db: Path, schema: Any, log: Any = print, runs: i
                     )["groups"]["m"]
     t_one = median(timed["membership"]["times"])
     t_sep = median(timed["separate"]["times"])
+    c_one = median(timed["membership"]["cpu"])
+    c_sep = median(timed["separate"]["cpu"])
     return {
         "customers": customers, "segments": len(names), "consistent": consistent,
         "members": dict(zip(names, from_separate, strict=True)),
         "membership": t_one, "separate": t_sep, "speedup": t_sep / t_one,
+        "membership_cpu": c_one, "separate_cpu": c_sep, "speedup_cpu": c_sep / c_one,
         "memory": {"membership": _memory(db, cfg.threads, [one]),
                    "separate": _memory(db, cfg.threads, separate),
                    "connect_only": _memory(db, cfg.threads, ["SELECT 1"])},

@@ -100,16 +100,17 @@ def main() -> None:
     out: dict[str, Any] = {}
     for group in job["groups"]:
         jobs = group["jobs"]
-        res: dict[str, Any] = {j["name"]: {"times": [], "rows": []} for j in jobs}
+        res: dict[str, Any] = {j["name"]: {"times": [], "cpu": [], "rows": []} for j in jobs}
         for _ in range(job.get("warmup", 1)):
             for j in jobs:
                 res[j["name"]]["rows"] = [_fetch(con, s) for s in j["statements"]]
         for r in range(job.get("runs", 1)):
             order = jobs[r % len(jobs):] + jobs[: r % len(jobs)]
             for j in order:
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), time.process_time()
                 rows = [_fetch(con, s) for s in j["statements"]]
                 res[j["name"]]["times"].append(time.perf_counter() - start)
+                res[j["name"]]["cpu"].append(time.process_time() - cpu)  # every DuckDB thread
                 res[j["name"]]["rows"] = rows
         if job.get("profile"):
             for j in jobs:

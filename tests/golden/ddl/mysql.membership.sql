@@ -11,11 +11,16 @@ WITH `seg_orders` AS (
       CASE
         WHEN `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS DATETIME)
         AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME)
-        AND `r`.`status` COLLATE utf8mb4_bin = 'paid'
+        AND CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
         THEN `r`.`amount`
       END
     ) AS `a1`,
-    SUM(CASE WHEN `r`.`status` COLLATE utf8mb4_bin = 'paid' THEN `r`.`amount` END) AS `a2`
+    SUM(
+      CASE
+        WHEN CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
+        THEN `r`.`amount`
+      END
+    ) AS `a2`
   FROM `orders` AS `r`
   GROUP BY
     `r`.`customer_id`
@@ -44,18 +49,30 @@ SELECT
   COALESCE(10 * (
     `pct1`.`rnk` - 1
   ) < 1 * `pct1`.`cnt`, FALSE) AS `high_value`,
-  COALESCE(`e`.`city` COLLATE utf8mb4_bin IN ('London', 'Dublin'), FALSE) AS `london_or_dublin`,
+  COALESCE(
+    CAST(`e`.`city` AS BINARY) IN (CAST('London' AS BINARY), CAST('Dublin' AS BINARY)),
+    FALSE
+  ) AS `london_or_dublin`,
   COALESCE(4 * (
     `pct2`.`rnk` - 1
   ) < 1 * `pct2`.`cnt`, FALSE) AS `low_value`,
   COALESCE(
     (
-      NOT `e`.`region` COLLATE utf8mb4_bin IN ('UK', 'IE', 'DE', 'FR', 'ES')
+      NOT CAST(`e`.`region` AS BINARY) IN (
+        CAST('UK' AS BINARY),
+        CAST('IE' AS BINARY),
+        CAST('DE' AS BINARY),
+        CAST('FR' AS BINARY),
+        CAST('ES' AS BINARY)
+      )
       OR `e`.`region` IS NULL
     ),
     FALSE
   ) AS `outside_europe`,
-  COALESCE(`e`.`region` COLLATE utf8mb4_bin IN ('UK', 'IE'), FALSE) AS `uk_ireland`
+  COALESCE(
+    CAST(`e`.`region` AS BINARY) IN (CAST('UK' AS BINARY), CAST('IE' AS BINARY)),
+    FALSE
+  ) AS `uk_ireland`
 FROM `customers` AS `e`
 LEFT JOIN `seg_orders` AS `rel1`
   ON `rel1`.`entity_key` = `e`.`customer_id`

@@ -10,7 +10,7 @@ WITH `seg_orders` AS (
       CASE
         WHEN `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS DATETIME)
         AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME)
-        AND `r`.`status` COLLATE utf8mb4_bin = 'paid'
+        AND CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
         THEN `r`.`amount`
       END
     ) AS `a1`
@@ -34,7 +34,12 @@ CREATE OR REPLACE VIEW `high_value` AS
 WITH `seg_orders` AS (
   SELECT
     `r`.`customer_id` AS `entity_key`,
-    SUM(CASE WHEN `r`.`status` COLLATE utf8mb4_bin = 'paid' THEN `r`.`amount` END) AS `a1`
+    SUM(
+      CASE
+        WHEN CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
+        THEN `r`.`amount`
+      END
+    ) AS `a1`
   FROM `orders` AS `r`
   GROUP BY
     `r`.`customer_id`
@@ -63,14 +68,19 @@ SELECT
   `e`.`customer_id`
 FROM `customers` AS `e`
 WHERE
-  `e`.`city` COLLATE utf8mb4_bin IN ('London', 'Dublin');
+  CAST(`e`.`city` AS BINARY) IN (CAST('London' AS BINARY), CAST('Dublin' AS BINARY));
 
 -- low_value: Bottom quarter by lifetime value
 CREATE OR REPLACE VIEW `low_value` AS
 WITH `seg_orders` AS (
   SELECT
     `r`.`customer_id` AS `entity_key`,
-    SUM(CASE WHEN `r`.`status` COLLATE utf8mb4_bin = 'paid' THEN `r`.`amount` END) AS `a1`
+    SUM(
+      CASE
+        WHEN CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
+        THEN `r`.`amount`
+      END
+    ) AS `a1`
   FROM `orders` AS `r`
   GROUP BY
     `r`.`customer_id`
@@ -102,7 +112,13 @@ SELECT
 FROM `customers` AS `e`
 WHERE
   (
-    NOT `e`.`region` COLLATE utf8mb4_bin IN ('UK', 'IE', 'DE', 'FR', 'ES')
+    NOT CAST(`e`.`region` AS BINARY) IN (
+      CAST('UK' AS BINARY),
+      CAST('IE' AS BINARY),
+      CAST('DE' AS BINARY),
+      CAST('FR' AS BINARY),
+      CAST('ES' AS BINARY)
+    )
     OR `e`.`region` IS NULL
   );
 
@@ -112,4 +128,4 @@ SELECT
   `e`.`customer_id`
 FROM `customers` AS `e`
 WHERE
-  `e`.`region` COLLATE utf8mb4_bin IN ('UK', 'IE');
+  CAST(`e`.`region` AS BINARY) IN (CAST('UK' AS BINARY), CAST('IE' AS BINARY));

@@ -10,11 +10,13 @@ WITH [seg_orders] AS (
       CASE
         WHEN [r].[created_at] >= CAST('2025-07-01 00:00:00' AS DATETIME2)
         AND [r].[created_at] < CAST('2026-07-01 00:00:00' AS DATETIME2)
-        AND [r].[status] = 'paid'
+        AND [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
         THEN [r].[amount]
       END
     ) AS [a1],
-    SUM(CASE WHEN [r].[status] = 'paid' THEN [r].[amount] END) AS [a2]
+    SUM(
+      CASE WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid' THEN [r].[amount] END
+    ) AS [a2]
   FROM [orders] AS [r]
   GROUP BY
     [r].[customer_id]
@@ -47,18 +49,23 @@ FROM (
     CAST(CASE WHEN 10 * (
       [pct1].[rnk] - 1
     ) < 1 * [pct1].[cnt] THEN 1 ELSE 0 END AS BIT) AS [high_value],
-    CAST(CASE WHEN [e].[city] IN ('London', 'Dublin') THEN 1 ELSE 0 END AS BIT) AS [london_or_dublin],
+    CAST(CASE
+      WHEN [e].[city] COLLATE Latin1_General_BIN2 IN ('London', 'Dublin')
+      THEN 1
+      ELSE 0
+    END AS BIT) AS [london_or_dublin],
     CAST(CASE WHEN 4 * (
       [pct2].[rnk] - 1
     ) < 1 * [pct2].[cnt] THEN 1 ELSE 0 END AS BIT) AS [low_value],
     CAST(CASE
       WHEN (
-        NOT [e].[region] IN ('UK', 'IE', 'DE', 'FR', 'ES') OR [e].[region] IS NULL
+        NOT [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE', 'DE', 'FR', 'ES')
+        OR [e].[region] IS NULL
       )
       THEN 1
       ELSE 0
     END AS BIT) AS [outside_europe],
-    CAST(CASE WHEN [e].[region] IN ('UK', 'IE') THEN 1 ELSE 0 END AS BIT) AS [uk_ireland]
+    CAST(CASE WHEN [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE') THEN 1 ELSE 0 END AS BIT) AS [uk_ireland]
   FROM [customers] AS [e]
   LEFT JOIN [seg_orders] AS [rel1]
     ON [rel1].[entity_key] = [e].[customer_id]

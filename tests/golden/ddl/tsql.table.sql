@@ -10,7 +10,7 @@ WITH [seg_orders] AS (
       CASE
         WHEN [r].[created_at] >= CAST('2025-07-01 00:00:00' AS DATETIME2)
         AND [r].[created_at] < CAST('2026-07-01 00:00:00' AS DATETIME2)
-        AND [r].[status] = 'paid'
+        AND [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
         THEN [r].[amount]
       END
     ) AS [a1]
@@ -40,7 +40,9 @@ DROP TABLE IF EXISTS [high_value];
 WITH [seg_orders] AS (
   SELECT
     [r].[customer_id] AS [entity_key],
-    SUM(CASE WHEN [r].[status] = 'paid' THEN [r].[amount] END) AS [a1]
+    SUM(
+      CASE WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid' THEN [r].[amount] END
+    ) AS [a1]
   FROM [orders] AS [r]
   GROUP BY
     [r].[customer_id]
@@ -79,7 +81,7 @@ FROM (
     [e].[customer_id] AS [customer_id]
   FROM [customers] AS [e]
   WHERE
-    [e].[city] IN ('London', 'Dublin')
+    [e].[city] COLLATE Latin1_General_BIN2 IN ('London', 'Dublin')
 ) AS [temp];
 GO
 
@@ -88,7 +90,9 @@ DROP TABLE IF EXISTS [low_value];
 WITH [seg_orders] AS (
   SELECT
     [r].[customer_id] AS [entity_key],
-    SUM(CASE WHEN [r].[status] = 'paid' THEN [r].[amount] END) AS [a1]
+    SUM(
+      CASE WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid' THEN [r].[amount] END
+    ) AS [a1]
   FROM [orders] AS [r]
   GROUP BY
     [r].[customer_id]
@@ -130,7 +134,8 @@ FROM (
   FROM [customers] AS [e]
   WHERE
     (
-      NOT [e].[region] IN ('UK', 'IE', 'DE', 'FR', 'ES') OR [e].[region] IS NULL
+      NOT [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE', 'DE', 'FR', 'ES')
+      OR [e].[region] IS NULL
     )
 ) AS [temp];
 GO
@@ -145,6 +150,6 @@ FROM (
     [e].[customer_id] AS [customer_id]
   FROM [customers] AS [e]
   WHERE
-    [e].[region] IN ('UK', 'IE')
+    [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE')
 ) AS [temp];
 GO

@@ -10,7 +10,7 @@ WITH [seg_orders] AS (
       CASE
         WHEN [r].[created_at] >= CAST('2025-07-01 00:00:00' AS DATETIME2)
         AND [r].[created_at] < CAST('2026-07-01 00:00:00' AS DATETIME2)
-        AND [r].[status] = 'paid'
+        AND [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
         THEN [r].[amount]
       END
     ) AS [a1]
@@ -35,7 +35,9 @@ CREATE OR ALTER VIEW [high_value] AS
 WITH [seg_orders] AS (
   SELECT
     [r].[customer_id] AS [entity_key],
-    SUM(CASE WHEN [r].[status] = 'paid' THEN [r].[amount] END) AS [a1]
+    SUM(
+      CASE WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid' THEN [r].[amount] END
+    ) AS [a1]
   FROM [orders] AS [r]
   GROUP BY
     [r].[customer_id]
@@ -65,7 +67,7 @@ SELECT
   [e].[customer_id]
 FROM [customers] AS [e]
 WHERE
-  [e].[city] IN ('London', 'Dublin');
+  [e].[city] COLLATE Latin1_General_BIN2 IN ('London', 'Dublin');
 GO
 
 -- low_value: Bottom quarter by lifetime value
@@ -73,7 +75,9 @@ CREATE OR ALTER VIEW [low_value] AS
 WITH [seg_orders] AS (
   SELECT
     [r].[customer_id] AS [entity_key],
-    SUM(CASE WHEN [r].[status] = 'paid' THEN [r].[amount] END) AS [a1]
+    SUM(
+      CASE WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid' THEN [r].[amount] END
+    ) AS [a1]
   FROM [orders] AS [r]
   GROUP BY
     [r].[customer_id]
@@ -106,7 +110,8 @@ SELECT
 FROM [customers] AS [e]
 WHERE
   (
-    NOT [e].[region] IN ('UK', 'IE', 'DE', 'FR', 'ES') OR [e].[region] IS NULL
+    NOT [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE', 'DE', 'FR', 'ES')
+    OR [e].[region] IS NULL
   );
 GO
 
@@ -116,5 +121,5 @@ SELECT
   [e].[customer_id]
 FROM [customers] AS [e]
 WHERE
-  [e].[region] IN ('UK', 'IE');
+  [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE');
 GO
