@@ -13,7 +13,7 @@ from segdsl.compiler import segment_sql
 from tests.dataset import ALL, AS_OF
 
 EXAMPLE_MEMBERS = {
-    "young_professionals": {1, 6}, "affluent_women": {1, 5, 7, 10}, "uk_ireland": {1, 2, 6},
+    "young_professionals": {1, 6}, "adult_subscribers": {1, 5, 6, 8, 9}, "affluent_women": {1, 5, 7, 10}, "uk_ireland": {1, 2, 6},
     "london_or_dublin": {1, 2, 6}, "outside_europe": {3, 4}, "wellness_enthusiasts": {1, 6, 7},
     "foodie_travellers": {9}, "young_families": {2, 8}, "nearing_retirement": {7},
     "high_value": {4}, "big_spenders_this_year": {1, 2}, "low_value": {3, 6, 7},
