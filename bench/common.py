@@ -32,13 +32,14 @@ class Config:
     proc_warmup: int = 3
     repeat: int = 9  # in-process timings: samples (each a calibrated loop)
     min_sample: float = 0.1  # seconds per in-process sample
-    query_runs: int = 5  # DuckDB: timed runs after one warm-up run
+    query_runs: int = 7  # DuckDB: timed runs after one warm-up run
     customers: int = 1_000_000
     large_customers: int = 10_000_000
     files: int = 2000
     fields: int = 1000
     conditions: tuple[int, ...] = (1000, 2000, 5000, 10_000)
     threads: int = 2
+    memory_limit: str = "8GB"  # DuckDB; a shared machine (the 10M run would otherwise take ~80% of RAM)
     profile: bool = True
     notes: list[str] = field(default_factory=list)
 

@@ -125,6 +125,17 @@ def _conditions_child(n: int, reps: int) -> dict[str, Any]:
             phases["total (segdsl.compile)"].append(time.perf_counter() - t)
         out["sql_chars"] = len(sql)
         out["ok"] = True
+        import gc  # diagnosis: the same compile with Python's cyclic garbage collector paused
+
+        gc.collect()
+        gc.disable()
+        try:
+            for _ in range(reps):
+                t = time.perf_counter()
+                segdsl.compile(text, schema, as_of=AS_OF)
+                phases.setdefault("total, gc disabled", []).append(time.perf_counter() - t)
+        finally:
+            gc.enable()
     except RecursionError as error:
         import traceback
 

@@ -55,9 +55,9 @@ def _worker(payload: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _memory(db: Path, threads: int, statements: list[str]) -> dict[str, float]:
+def _memory(db: Path, threads: int, statements: list[str], memory_limit: str = "8GB") -> dict[str, float]:
     """Peak RSS of a fresh process that connects and runs these statements once."""
-    got = _worker({"db": str(db), "threads": threads, "runs": 1, "warmup": 0,
+    got = _worker({"db": str(db), "threads": threads, "memory_limit": memory_limit, "runs": 1, "warmup": 0,
                    "groups": [{"name": "m", "jobs": [{"name": "m", "statements": statements}]}]})
     return {"peak_mb": got["child_maxrss_kb"] / 1024, "after_connect_mb": got["rss_start_kb"] / 1024}
 
@@ -98,6 +98,7 @@ def run_quality(cfg: Config, log: Any = print) -> dict[str, Any]:
     compiled = compiled_segments(schema)
     con = duckdb.connect(str(db), read_only=True)
     con.execute(f"SET threads = {cfg.threads}")
+    con.execute(f"SET memory_limit = '{cfg.memory_limit}'")
     rows: list[dict[str, Any]] = []
     groups = []
     for q in QUERY_SEGMENTS:
@@ -113,7 +114,7 @@ def run_quality(cfg: Config, log: Any = print) -> dict[str, Any]:
                      "compiled_sql": forms["compiled"]})
     con.close()
     log(f"  timing {len(groups)} segments × their hand-written forms ({cfg.query_runs} runs each)")
-    timed = _worker({"db": str(db), "threads": cfg.threads, "runs": cfg.query_runs, "warmup": 1,
+    timed = _worker({"db": str(db), "threads": cfg.threads, "memory_limit": cfg.memory_limit, "runs": cfg.query_runs, "warmup": 1,
                      "groups": groups})["groups"]
     q_by_name = {q.name: q for q in QUERY_SEGMENTS}
     for row in rows:
@@ -129,7 +130,7 @@ def run_quality(cfg: Config, log: Any = print) -> dict[str, Any]:
         if cfg.profile and row["ratio"] > TARGET_RATIO:
             group = next(g for g in groups if g["name"] == row["segment"])
             jobs = [j for j in group["jobs"] if j["name"] in ("compiled", best)]
-            got = _worker({"db": str(db), "threads": cfg.threads, "runs": 0, "warmup": 0, "profile": True,
+            got = _worker({"db": str(db), "threads": cfg.threads, "memory_limit": cfg.memory_limit, "runs": 0, "warmup": 0, "profile": True,
                            "groups": [{"name": "p", "jobs": jobs}]})["groups"]["p"]
             row["profile"] = {name: v["profile"] for name, v in got.items()}
             row["best_sql"] = q_by_name[row["segment"]].hand[best]
@@ -143,6 +144,7 @@ def run_membership(cfg: Config, db: Path, schema: Any, log: Any = print, runs: i
     one, separate, names = membership_statements(schema)
     con = duckdb.connect(str(db), read_only=True)
     con.execute(f"SET threads = {cfg.threads}")
+    con.execute(f"SET memory_limit = '{cfg.memory_limit}'")
     sums = ", ".join(f'count(*) FILTER (WHERE "{n}")' for n in names)
     from_one = con.execute(f"SELECT {sums} FROM ({one})").fetchone()
     from_separate = tuple(con.execute(f"SELECT count(*) FROM ({s.rstrip().rstrip(';')})").fetchone()[0]
@@ -152,7 +154,7 @@ def run_membership(cfg: Config, db: Path, schema: Any, log: Any = print, runs: i
     consistent = tuple(from_one) == from_separate
     runs = runs or cfg.query_runs
     log(f"  timing one membership query vs {len(separate)} separate queries ({runs} runs each)")
-    timed = _worker({"db": str(db), "threads": cfg.threads, "runs": runs, "warmup": 1, "profile": cfg.profile,
+    timed = _worker({"db": str(db), "threads": cfg.threads, "memory_limit": cfg.memory_limit, "runs": runs, "warmup": 1, "profile": cfg.profile,
                      "groups": [{"name": "m", "jobs": [{"name": "membership", "statements": [one]},
                                                        {"name": "separate", "statements": separate}]}]}
                     )["groups"]["m"]

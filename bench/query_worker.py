@@ -95,6 +95,8 @@ def main() -> None:
     job = json.load(sys.stdin)
     con = duckdb.connect(job["db"], read_only=True)
     con.execute(f"SET threads = {int(job['threads'])}")
+    if job.get("memory_limit"):
+        con.execute(f"SET memory_limit = '{job['memory_limit']}'")
     con.execute("SET enable_progress_bar = false")
     rss_start = _rss_kb()
     out: dict[str, Any] = {}

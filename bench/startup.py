@@ -21,6 +21,8 @@ from bench.common import EXAMPLE_SCHEMA, PYTHON, SEGDSL, Config, hyperfine, medi
 from bench.segments import ONE_FILE
 
 FORBIDDEN_ON_CHECK = ("sqlglot", "duckdb", "rich")
+DEPS_CHECK = "deps of check: import lark, click, yaml"
+DEPS_COMPILE = "deps of compile: + sqlglot, DuckDB generator"
 
 
 def commands() -> dict[str, list[str]]:
@@ -28,6 +30,10 @@ def commands() -> dict[str, list[str]]:
         "python -c pass": [PYTHON, "-c", "pass"],
         'python -c "import lark"': [PYTHON, "-c", "import lark"],
         'python -c "import sqlglot"': [PYTHON, "-c", "import sqlglot"],
+        # context: what the dependencies alone cost (the floor segdsl's own code sits on)
+        DEPS_CHECK: [PYTHON, "-c", "import lark, click, yaml"],
+        DEPS_COMPILE: [PYTHON, "-c", "import lark, click, yaml, sqlglot; "
+                                     "from sqlglot.dialects.duckdb import DuckDB; DuckDB().generator()"],
         "segdsl check one.seg": [SEGDSL, "check", "one.seg"],
         "segdsl compile one.seg": [SEGDSL, "compile", "one.seg"],
     }
@@ -131,7 +137,12 @@ def run(cfg: Config) -> dict[str, Any]:
     lark = times['python -c "import lark"']
     sqlglot = times['python -c "import sqlglot"']
     imp_runs = 1 if cfg.quick else 5
+    deps_check, deps_compile = times[DEPS_CHECK], times[DEPS_COMPILE]
     return {
+        "deps_check_vs_lark": deps_check["wall"] / lark["wall"],
+        "deps_compile_vs_sqlglot": deps_compile["wall"] / sqlglot["wall"],
+        "segdsl_own_check": check["wall"] - deps_check["wall"],
+        "segdsl_own_compile": comp["wall"] - deps_compile["wall"],
         "times": times,
         "check_vs_lark": check["wall"] / lark["wall"],
         "check_vs_lark_cpu": check["cpu"] / lark["cpu"],

@@ -144,7 +144,7 @@ def test_cli_views_in_a_schema() -> None:
     assert result.returncode == 0, result.stderr
     names = re.findall(r"CREATE OR REPLACE VIEW `marketing`\.`(\w+)` AS", result.stdout)
     assert names == sorted(EXAMPLE_MEMBERS)
-    assert result.stdout.startswith("-- segdsl: 25 segments as views for bigquery, "
+    assert result.stdout.startswith(f"-- segdsl: {len(EXAMPLE_MEMBERS)} segments as views for bigquery, "
                                     "relative to the warehouse's current date\n")
 
 

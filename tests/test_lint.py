@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -253,10 +254,21 @@ def test_check_warnings_exit_0_unless_strict(tmp_path: Path) -> None:
     assert all(d["severity"] == "warning" for d in as_json)
 
 
-def test_unused_trait_in_the_examples_is_reported_relative_to_cwd() -> None:
+def test_examples_use_every_trait() -> None:
     result = cli("check", "examples/segments", "--format", "github")
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_unused_trait_is_reported_relative_to_cwd(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    schema = tmp_path / "examples" / "schema.yml"
+    text = schema.read_text(encoding="utf-8")
+    schema.write_text(text.replace("traits:\n", "traits:\n  teen: age 13..19\n"), encoding="utf-8")
+    line = text.splitlines().index("traits:") + 2
+    result = cli("check", "examples/segments", "--format", "github", cwd=tmp_path)
     assert result.returncode == 0
-    assert "::warning file=examples/schema.yml,line=41," in result.stdout and "adult" in result.stdout
+    assert result.stdout.startswith(f"::warning file=examples/schema.yml,line={line},col=9,")  # at the definition
+    assert "trait 'teen' is not used" in result.stdout
 
 
 def test_check_db_reports_undeclared_enum_values(tmp_path: Path) -> None:

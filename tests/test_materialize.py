@@ -26,6 +26,7 @@ from segdsl.runners import Database, open_database
 from segdsl.runners.materialize import materialize
 from segdsl.schema import load_schema
 from tests.conftest import EXAMPLES, ROOT
+from tests.test_execution import EXAMPLE_MEMBERS
 from tests.test_runners import mysql_url, postgres_url
 
 SCHEMA = """\
@@ -268,7 +269,7 @@ def test_cli_materializes_the_examples_on_duckdb(tmp_path: Path) -> None:
     result = segdsl("materialize", "examples/segments", "--db", str(db_path), "--table", "segments",
                     "--as-of", "2026-06-30")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("segments: 3,000 customers × 25 segments on ")
+    assert result.stdout.startswith(f"segments: 3,000 customers × {len(EXAMPLE_MEMBERS)} segments on ")
 
     schema = load_schema(EXAMPLES / "schema.yml")
     sources, _ = read_sources([str(EXAMPLES / "segments")])
