@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from segdsl import ir
@@ -18,12 +17,12 @@ from segdsl import syntax as s
 from segdsl.datatypes import BOOL, DECIMAL, INT, DataType
 from segdsl.diagnostics import Diagnostic, Source, did_you_mean, make
 from segdsl.dialects import Dialect
+from segdsl.node import Node
 from segdsl.parser import parse_expression
 from segdsl.schema import Relation, Schema
 
 
-@dataclass(frozen=True, slots=True)
-class _Scope:
+class _Scope(Node):
     """Where names are looked up: the entity, or one relation's rows (inside a filter)."""
 
     relation: Relation | None = None
@@ -680,8 +679,7 @@ class Checker:
         self.diagnostics.append(make(code, message, source or self._source, span, hint))
 
 
-@dataclass(frozen=True, slots=True)
-class _PredValue:
+class _PredValue(Node):
     """A yes/no trait used where a value is expected."""
 
     pred: ir.Pred

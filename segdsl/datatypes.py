@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Literal
+
+from segdsl.node import Node
 
 Kind = Literal["int", "decimal", "string", "bool", "date", "timestamp", "enum", "list"]
 
@@ -12,8 +13,7 @@ SCALAR_KINDS: tuple[Kind, ...] = ("int", "decimal", "string", "bool", "date", "t
 _LIST = re.compile(r"list\s*<\s*(\w+)\s*>\Z")
 
 
-@dataclass(frozen=True, slots=True)
-class DataType:
+class DataType(Node):
     kind: Kind
     values: tuple[str, ...] = ()  # enum values, in schema order
     element: DataType | None = None  # list element type

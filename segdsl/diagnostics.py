@@ -10,16 +10,15 @@ The public exception :class:`SegdslError` simply carries a list of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
 
+from segdsl.node import Node
 from segdsl.syntax import Span
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(Node):
     """A piece of text a diagnostic can point into (a .seg file, a schema, a -e expression)."""
 
     path: str
@@ -30,8 +29,7 @@ class Source:
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(Node):
     code: str
     severity: Severity
     message: str
@@ -39,7 +37,7 @@ class Diagnostic:
     span: Span
     line_text: str = ""
     hint: str | None = None
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     @property
     def is_error(self) -> bool:

@@ -7,7 +7,10 @@ table to pick lowering rules; ``docs/dialects.md`` is generated from it and chec
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from segdsl.node import Node
 
 FEATURES = {
     "compare": "comparisons, ranges, in-lists, is null",
@@ -20,11 +23,13 @@ FEATURES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Dialect:
+_NOTHING: Mapping[str, str] = MappingProxyType({})
+
+
+class Dialect(Node):
     name: str
     sqlglot: str  # sqlglot's dialect name
-    unsupported: dict[str, str] = field(default_factory=dict)  # feature -> why
+    unsupported: Mapping[str, str] = _NOTHING  # feature -> why
     executed: bool = False  # verified by executing the SQL in this project's tests
     engine: str = ""  # the engine used for execution tests
     notes: tuple[str, ...] = ()

@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
 from segdsl import syntax as s
 from segdsl.diagnostics import Diagnostic
+from segdsl.node import Node, fields
 from segdsl.parser import grammar_text, parse_file
 
 MAX_WIDTH = 100
@@ -418,13 +419,13 @@ def _operand(operand: s.Operand, formatter: _Formatter) -> str:
 
 def shape(node: Any) -> Any:
     """A syntax tree without its source positions: what the text means, not where it was."""
-    if is_dataclass(node) and not isinstance(node, type):
+    if isinstance(node, Node):
         if isinstance(node, s.Span):
             return None
         if isinstance(node, s.SegmentFile):
             return shape(node.segments)
         return (type(node).__name__,
-                *(shape(getattr(node, f.name)) for f in fields(node) if not f.name.endswith("span")))
+                *(shape(getattr(node, name)) for name in fields(node) if not name.endswith("span")))
     if isinstance(node, tuple):
         return tuple(shape(item) for item in node)
     return node

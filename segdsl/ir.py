@@ -12,11 +12,11 @@ missing value is false; ``Not`` is the exact complement.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, Union
 
 from segdsl.datatypes import DataType
+from segdsl.node import Node
 
 Unit = Literal["day", "week", "month", "year"]
 LiteralValue = Union[int, Decimal, str, bool, dt.date, dt.datetime]
@@ -25,30 +25,26 @@ LiteralValue = Union[int, Decimal, str, bool, dt.date, dt.datetime]
 # ---- values -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Lit:
+class Lit(Node):
     value: LiteralValue
     type: DataType
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(Node):
     """A column of the entity table."""
 
     name: str
     type: DataType
 
 
-@dataclass(frozen=True, slots=True)
-class RowColumn:
+class RowColumn(Node):
     """A column of the related table, only meaningful inside an aggregate."""
 
     name: str
     type: DataType
 
 
-@dataclass(frozen=True, slots=True)
-class RelationRef:
+class RelationRef(Node):
     name: str
     table: str
     key: str
@@ -57,8 +53,7 @@ class RelationRef:
 AggFunc = Literal["count", "count_distinct", "sum", "avg", "min", "max"]
 
 
-@dataclass(frozen=True, slots=True)
-class Aggregation:
+class Aggregation(Node):
     """One value per entity over its related rows that pass ``window`` and ``filter``.
 
     count and sum over no rows are 0; avg, min and max over no rows are missing.
@@ -78,8 +73,7 @@ Value = Union[Column, RowColumn, Aggregation]
 # ---- days -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class RelativeDay:
+class RelativeDay(Node):
     """The calendar day (R + ``plus_days``) − ``back`` ``unit``s, R being the reference date."""
 
     back: int
@@ -90,16 +84,14 @@ class RelativeDay:
 Day = Union[dt.date, RelativeDay]
 
 
-@dataclass(frozen=True, slots=True)
-class Bound:
+class Bound(Node):
     """One end of a time range: a whole calendar day, or an exact timestamp."""
 
     point: Day | dt.datetime
     inclusive: bool
 
 
-@dataclass(frozen=True, slots=True)
-class TimeRange:
+class TimeRange(Node):
     """``low ≤ value ≤ high`` on a date or timestamp, comparing calendar days for day bounds."""
 
     value: Value
@@ -112,21 +104,18 @@ class TimeRange:
 CompareOp = Literal["=", "!=", "<", "<=", ">", ">="]
 
 
-@dataclass(frozen=True, slots=True)
-class Compare:
+class Compare(Node):
     value: Value
     op: CompareOp
     literal: Lit
 
 
-@dataclass(frozen=True, slots=True)
-class InSet:
+class InSet(Node):
     value: Value
     literals: tuple[Lit, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class TextMatch:
+class TextMatch(Node):
     """Case-sensitive; ``%`` and ``_`` in ``text`` are ordinary characters."""
 
     value: Value
@@ -134,21 +123,18 @@ class TextMatch:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class RegexMatch:
+class RegexMatch(Node):
     """A partial match (like ``re.search``)."""
 
     value: Value
     pattern: str
 
 
-@dataclass(frozen=True, slots=True)
-class IsNull:
+class IsNull(Node):
     value: Value
 
 
-@dataclass(frozen=True, slots=True)
-class ListHas:
+class ListHas(Node):
     """The list holds any / all of the literals."""
 
     value: Value
@@ -156,8 +142,7 @@ class ListHas:
     literals: tuple[Lit, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Percentile:
+class Percentile(Node):
     """In the top/bottom ``percent`` of entities that have a value.
 
     An entity is in the top p% when fewer than p% of the entities with a value have a
@@ -169,23 +154,19 @@ class Percentile:
     percent: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class Not:
+class Not(Node):
     pred: Pred
 
 
-@dataclass(frozen=True, slots=True)
-class And:
+class And(Node):
     preds: tuple[Pred, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Or:
+class Or(Node):
     preds: tuple[Pred, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Const:
+class Const(Node):
     value: bool
 
 
@@ -194,8 +175,7 @@ Pred = Union[
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(Node):
     name: str
     description: str | None
     pred: Pred

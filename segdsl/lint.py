@@ -24,13 +24,13 @@ import datetime as dt
 import math
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from segdsl import ir
 from segdsl import syntax as s
 from segdsl.diagnostics import Diagnostic, Source, did_you_mean, make
+from segdsl.node import Node
 from segdsl.project import Program
 from segdsl.schema import Schema
 
@@ -39,8 +39,7 @@ from segdsl.schema import Schema
 _NUM, _MOMENT, _DAY = "number", "moment", "day"  # interval domains; _DAY: days from the reference date
 
 
-@dataclass(frozen=True, slots=True)
-class _Interval:
+class _Interval(Node):
     low: Any = None  # None: unbounded
     low_incl: bool = True
     high: Any = None
@@ -79,8 +78,7 @@ def _tighter(a: Any, a_incl: bool, b: Any, b_incl: bool, lower: bool) -> tuple[A
     return b, b_incl
 
 
-@dataclass(frozen=True, slots=True)
-class _Set:
+class _Set(Node):
     """The values of one field/trait/aggregate that a condition accepts."""
 
     null: bool = False  # a missing value passes
@@ -244,12 +242,16 @@ def _atoms(pred: ir.Pred) -> list[ir.Pred]:
 # ---- one 'and' chain ----------------------------------------------------------------------
 
 
-@dataclass
 class _Conjunct:
-    node: s.Expr
-    pred: ir.Pred
-    atoms: list[ir.Pred] = field(default_factory=list)
-    sets: dict[ir.Value, _Set] = field(default_factory=dict)  # its atoms on each subject, met
+    """One part of an 'and' chain: its syntax, its IR, its atoms and what they allow per subject."""
+
+    __slots__ = ("atoms", "node", "pred", "sets")
+
+    def __init__(self, node: s.Expr, pred: ir.Pred, atoms: list[ir.Pred]) -> None:
+        self.node = node
+        self.pred = pred
+        self.atoms = atoms
+        self.sets: dict[ir.Value, _Set] = {}  # its atoms on each subject, met
 
 
 def _conjuncts(pairs: list[tuple[s.Expr, ir.Pred]]) -> list[_Conjunct]:

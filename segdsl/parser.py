@@ -1,24 +1,29 @@
 """Text → AST. The only module that knows about Lark.
 
 The grammar ships inside the package (``segdsl/segdsl.lark``) and the LALR parser is built
-once per process, with Lark's grammar cache. Syntax errors become plain-English
-diagnostics (never Lark terminal names); after an error the parser resumes at the next
-``segment`` line, so one run reports the mistakes in every segment of a file.
+once per process, with Lark's grammar cache. The AST is built while parsing (Lark calls
+:class:`_ToAst` on every reduction; no parse tree is made and walked again), and tokens come
+from :class:`_KeywordAwareLexer`, one compiled scanner instead of one per parser state.
+Syntax errors become plain-English diagnostics (never Lark terminal names); after an error
+the parser resumes at the next ``segment`` line, so one run reports the mistakes in every
+segment of a file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import PurePath
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer
+from lark.common import LexerConf
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-from lark.tree import Meta
+from lark.lexer import BasicLexer, Lexer, LexerState
 
 from segdsl import syntax as s
 from segdsl.diagnostics import Diagnostic, Source, make
@@ -27,14 +32,48 @@ _SEGMENT_START = re.compile(r"^[ \t]*segment\s+\S+\s+(?:where|description)\b", r
 _NAME_OK = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
+class _KeywordAwareLexer(Lexer):
+    """Lark's scanner over every terminal, compiled once, with keywords that yield to names.
+
+    Lark's contextual lexer compiles one scanner per parser state (18 regex compilations,
+    ~10 ms, paid by every ``segdsl check`` process). This lexer compiles one and gets the
+    same tokens: the only context that matters here is a keyword where the parser wants a
+    name (``in segment top``, ``orders.count``), and that word is then read as a name.
+    """
+
+    __future_interface__ = 2
+
+    def __init__(self, conf: LexerConf) -> None:
+        self._scanner = BasicLexer(conf)
+        self._keywords = frozenset(t.name for t in conf.terminals
+                                   if t.pattern.type == "str" and t.pattern.value.isalpha())
+
+    def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
+        states = parser_state.parse_conf.parse_table.states
+        scanner, keywords = self._scanner, self._keywords
+        while True:
+            try:
+                token = scanner.next_token(lexer_state, parser_state)
+            except EOFError:
+                return
+            except UnexpectedCharacters as error:
+                error.allowed = set(states[parser_state.position])
+                raise
+            if token.type in keywords:
+                accepts = states[parser_state.position]
+                if token.type not in accepts and "NAME" in accepts:
+                    token.type = "NAME"
+            yield token
+
+
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
-    text = resources.files("segdsl").joinpath("segdsl.lark").read_text(encoding="utf-8")
     return Lark(
-        text,
+        grammar_text(),
         parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
+        lexer=_KeywordAwareLexer,
+        transformer=_ToAst(),
+        keep_all_tokens=True,  # punctuation stays in the children, so spans cover it
         maybe_placeholders=False,
         cache=True,
     )
@@ -62,7 +101,7 @@ def parse_file(text: str, path: str) -> tuple[s.SegmentFile, list[Diagnostic]]:
     for begin, end in bounds:
         piece = _mask(text, begin, end)
         try:
-            result = _ToAst().transform(_lark().parse(piece))
+            result: Any = _lark().parse(piece)
         except UnexpectedInput as error:
             diagnostics.append(_syntax_diagnostic(error, piece, source))
             continue
@@ -77,7 +116,7 @@ def parse_file(text: str, path: str) -> tuple[s.SegmentFile, list[Diagnostic]]:
 
 def _parse_bare(text: str, path: str, source: Source) -> tuple[s.SegmentFile, list[Diagnostic]]:
     try:
-        result = _ToAst().transform(_lark().parse(text))
+        result: Any = _lark().parse(text)
     except UnexpectedInput as error:
         return s.SegmentFile(path, text, ()), [_syntax_diagnostic(error, text, source)]
     if isinstance(result, list):  # pragma: no cover - only without a segment line
@@ -264,23 +303,36 @@ def _line_col(text: str, pos: int) -> tuple[int, int]:
     return line, column
 
 
-# ---- parse tree → AST ---------------------------------------------------------------
+# ---- reductions → AST ---------------------------------------------------------------
+# Lark calls these while it parses. Every child is a Token (with its position), an AST node
+# (with its span), a value list ``(values, span)``, so a node's span runs from the start of
+# its first child to the end of its last.
 
 
-def _span(meta: Meta) -> s.Span:
-    if getattr(meta, "empty", True):
-        return s.Span.point()
-    return s.Span(meta.start_pos, meta.end_pos, meta.line, meta.column, meta.end_line, meta.end_column)
+def _start(child: Any) -> tuple[int, int, int]:
+    if isinstance(child, Token):
+        return child.start_pos or 0, child.line or 1, child.column or 1
+    span: s.Span = child[1] if isinstance(child, tuple) else child.span
+    return span.start, span.line, span.column
+
+
+def _end(child: Any) -> tuple[int, int, int]:
+    if isinstance(child, Token):
+        start = child.start_pos or 0
+        return (child.end_pos or start, child.end_line or child.line or 1,
+                child.end_column or child.column or 1)
+    span: s.Span = child[1] if isinstance(child, tuple) else child.span
+    return span.end, span.end_line, span.end_column
+
+
+def _span(children: list[Any]) -> s.Span:
+    start, line, column = _start(children[0])
+    end, end_line, end_column = _end(children[-1])
+    return s.Span(start, end, line, column, end_line, end_column)
 
 
 def _token_span(token: Token) -> s.Span:
-    start = token.start_pos or 0
-    return s.Span(start, token.end_pos or start, token.line or 1, token.column or 1,
-                  token.end_line or token.line or 1, token.end_column or token.column or 1)
-
-
-def _join(first: s.Span, last: s.Span) -> s.Span:
-    return s.Span(first.start, last.end, first.line, first.column, last.end_line, last.end_column)
+    return _span([token])
 
 
 def _expr_span(expr: Any) -> s.Span:
@@ -289,232 +341,238 @@ def _expr_span(expr: Any) -> s.Span:
 
 
 def _nodes(children: list[Any]) -> list[Any]:
-    """Children without keyword tokens."""
+    """Children without tokens (keywords and punctuation)."""
     return [c for c in children if not isinstance(c, Token)]
 
 
 _UNIT_OF = {"day": "day", "days": "day", "week": "week", "weeks": "week",
             "month": "month", "months": "month", "year": "year", "years": "year"}
 _OP_OF = {"==": "=", "<>": "!="}
+_UNIT_TOKENS = frozenset(name.upper() for name in _UNIT_OF)
 
 
-@v_args(meta=True)
 class _ToAst(Transformer[Token, Any]):
     """Builds frozen AST nodes; each callback is named after a grammar rule or alias."""
 
     # files
-    def segment_file(self, meta: Meta, children: list[Any]) -> list[s.Segment]:
+    def segment_file(self, children: list[Any]) -> list[s.Segment]:
         return list(children)
 
-    def bare_file(self, meta: Meta, children: list[Any]) -> Any:
+    def bare_file(self, children: list[Any]) -> Any:
         return children[0]
 
-    def segment(self, meta: Meta, children: list[Any]) -> s.Segment:
+    def segment(self, children: list[Any]) -> s.Segment:
         parts = _nodes(children)
         name = parts[0]
         description = parts[1] if len(parts) == 3 else None
-        return s.Segment(name, description, parts[-1], _span(meta))
+        return s.Segment(name, description, parts[-1], _span(children))
 
-    def description(self, meta: Meta, children: list[Any]) -> s.String:
+    def description(self, children: list[Any]) -> s.String:
         result: s.String = _nodes(children)[0]
         return result
 
     # boolean structure
-    def or_expr(self, meta: Meta, children: list[Any]) -> s.Or:
-        return s.Or(tuple(_nodes(children)), _span(meta))
+    def or_expr(self, children: list[Any]) -> s.Or:
+        return s.Or(tuple(_nodes(children)), _span(children))
 
-    def and_expr(self, meta: Meta, children: list[Any]) -> s.And:
-        return s.And(tuple(_nodes(children)), _span(meta))
+    def and_expr(self, children: list[Any]) -> s.And:
+        return s.And(tuple(_nodes(children)), _span(children))
 
-    def not_(self, meta: Meta, children: list[Any]) -> s.Not:
-        return s.Not(_nodes(children)[0], _span(meta))
+    def not_(self, children: list[Any]) -> s.Not:
+        return s.Not(_nodes(children)[0], _span(children))
+
+    def condition(self, children: list[Any]) -> Any:
+        """``( expr )``: the expression itself (its span stays inside the parentheses)."""
+        return _nodes(children)[0]
 
     # conditions
-    def in_segment(self, meta: Meta, children: list[Any]) -> s.InSegment:
-        return s.InSegment(_nodes(children)[0], _span(meta))
+    def in_segment(self, children: list[Any]) -> s.InSegment:
+        return s.InSegment(_nodes(children)[0], _span(children))
 
-    def _rows(self, meta: Meta, children: list[Any], negated: bool) -> s.HasRows:
+    def _rows(self, children: list[Any], negated: bool) -> s.HasRows:
         parts = _nodes(children)
         window = next((p for p in parts[1:] if isinstance(p, _WINDOW_TYPES)), None)
         rest = [p for p in parts[1:] if p is not window]
-        return s.HasRows(parts[0], window, rest[0] if rest else None, negated, _span(meta))
+        return s.HasRows(parts[0], window, rest[0] if rest else None, negated, _span(children))
 
-    def has_rows(self, meta: Meta, children: list[Any]) -> s.HasRows:
-        return self._rows(meta, children, False)
+    def has_rows(self, children: list[Any]) -> s.HasRows:
+        return self._rows(children, False)
 
-    def no_rows(self, meta: Meta, children: list[Any]) -> s.HasRows:
-        return self._rows(meta, children, True)
+    def no_rows(self, children: list[Any]) -> s.HasRows:
+        return self._rows(children, True)
 
-    def bare_bool(self, meta: Meta, children: list[Any]) -> s.BareBool:
-        return s.BareBool(children[0], _span(meta))
+    def bare_bool(self, children: list[Any]) -> s.BareBool:
+        return s.BareBool(children[0], _span(children))
 
-    def compare(self, meta: Meta, children: list[Any]) -> s.Compare:
+    def compare(self, children: list[Any]) -> s.Compare:
         operand, op_token, value = children
         op: Any = _OP_OF.get(str(op_token), str(op_token))
-        return s.Compare(operand, op, value, _token_span(op_token), _span(meta))
+        return s.Compare(operand, op, value, _token_span(op_token), _span(children))
 
-    def range(self, meta: Meta, children: list[Any]) -> s.Range:
+    def range(self, children: list[Any]) -> s.Range:
         operand, low, high = _nodes(children)
-        return s.Range(operand, low, high, _span(meta))
+        return s.Range(operand, low, high, _span(children))
 
-    def _in_list(self, meta: Meta, children: list[Any], negated: bool) -> s.InList:
+    def _in_list(self, children: list[Any], negated: bool) -> s.InList:
         operand, (values, list_span) = _nodes(children)
-        return s.InList(operand, values, negated, list_span, _span(meta))
+        return s.InList(operand, values, negated, list_span, _span(children))
 
-    def in_list(self, meta: Meta, children: list[Any]) -> s.InList:
-        return self._in_list(meta, children, False)
+    def in_list(self, children: list[Any]) -> s.InList:
+        return self._in_list(children, False)
 
-    def not_in_list(self, meta: Meta, children: list[Any]) -> s.InList:
-        return self._in_list(meta, children, True)
+    def not_in_list(self, children: list[Any]) -> s.InList:
+        return self._in_list(children, True)
 
-    def starts_with(self, meta: Meta, children: list[Any]) -> s.TextMatch:
+    def starts_with(self, children: list[Any]) -> s.TextMatch:
         operand, value = _nodes(children)
-        return s.TextMatch(operand, "starts_with", value, _span(meta))
+        return s.TextMatch(operand, "starts_with", value, _span(children))
 
-    def ends_with(self, meta: Meta, children: list[Any]) -> s.TextMatch:
+    def ends_with(self, children: list[Any]) -> s.TextMatch:
         operand, value = _nodes(children)
-        return s.TextMatch(operand, "ends_with", value, _span(meta))
+        return s.TextMatch(operand, "ends_with", value, _span(children))
 
-    def contains(self, meta: Meta, children: list[Any]) -> s.TextMatch:
+    def contains(self, children: list[Any]) -> s.TextMatch:
         operand, value = _nodes(children)
-        return s.TextMatch(operand, "contains", value, _span(meta))
+        return s.TextMatch(operand, "contains", value, _span(children))
 
-    def matches(self, meta: Meta, children: list[Any]) -> s.Matches:
+    def matches(self, children: list[Any]) -> s.Matches:
         operand, pattern = _nodes(children)
-        return s.Matches(operand, pattern, _span(meta))
+        return s.Matches(operand, pattern, _span(children))
 
-    def is_null(self, meta: Meta, children: list[Any]) -> s.IsNull:
-        return s.IsNull(_nodes(children)[0], False, _span(meta))
+    def is_null(self, children: list[Any]) -> s.IsNull:
+        return s.IsNull(_nodes(children)[0], False, _span(children))
 
-    def is_not_null(self, meta: Meta, children: list[Any]) -> s.IsNull:
-        return s.IsNull(_nodes(children)[0], True, _span(meta))
+    def is_not_null(self, children: list[Any]) -> s.IsNull:
+        return s.IsNull(_nodes(children)[0], True, _span(children))
 
-    def _list_has(self, meta: Meta, children: list[Any], mode: Any) -> s.ListHas:
+    def _list_has(self, children: list[Any], mode: Any) -> s.ListHas:
         operand, (values, list_span) = _nodes(children)
-        return s.ListHas(operand, mode, values, list_span, _span(meta))
+        return s.ListHas(operand, mode, values, list_span, _span(children))
 
-    def has_any(self, meta: Meta, children: list[Any]) -> s.ListHas:
-        return self._list_has(meta, children, "any")
+    def has_any(self, children: list[Any]) -> s.ListHas:
+        return self._list_has(children, "any")
 
-    def has_all(self, meta: Meta, children: list[Any]) -> s.ListHas:
-        return self._list_has(meta, children, "all")
+    def has_all(self, children: list[Any]) -> s.ListHas:
+        return self._list_has(children, "all")
 
-    def time_condition(self, meta: Meta, children: list[Any]) -> s.TimeCondition:
+    def time_condition(self, children: list[Any]) -> s.TimeCondition:
         operand, window = _nodes(children)
-        return s.TimeCondition(operand, window, _span(meta))
+        return s.TimeCondition(operand, window, _span(children))
 
-    def top_percent(self, meta: Meta, children: list[Any]) -> s.Percentile:
+    def top_percent(self, children: list[Any]) -> s.Percentile:
         operand, number = _nodes(children)
-        return s.Percentile(operand, "top", number, _span(meta))
+        return s.Percentile(operand, "top", number, _span(children))
 
-    def bottom_percent(self, meta: Meta, children: list[Any]) -> s.Percentile:
+    def bottom_percent(self, children: list[Any]) -> s.Percentile:
         operand, number = _nodes(children)
-        return s.Percentile(operand, "bottom", number, _span(meta))
+        return s.Percentile(operand, "bottom", number, _span(children))
 
     # windows and time
-    def last_window(self, meta: Meta, children: list[Any]) -> s.LastWindow:
-        return s.LastWindow(self._duration(meta, children), _span(meta))
+    def last_window(self, children: list[Any]) -> s.LastWindow:
+        return s.LastWindow(self._duration(children), _span(children))
 
-    def before_window(self, meta: Meta, children: list[Any]) -> s.BeforeWindow:
-        return s.BeforeWindow(_nodes(children)[0], _span(meta))
+    def before_window(self, children: list[Any]) -> s.BeforeWindow:
+        return s.BeforeWindow(_nodes(children)[0], _span(children))
 
-    def after_window(self, meta: Meta, children: list[Any]) -> s.AfterWindow:
-        return s.AfterWindow(_nodes(children)[0], _span(meta))
+    def after_window(self, children: list[Any]) -> s.AfterWindow:
+        return s.AfterWindow(_nodes(children)[0], _span(children))
 
-    def between_window(self, meta: Meta, children: list[Any]) -> s.BetweenWindow:
+    def between_window(self, children: list[Any]) -> s.BetweenWindow:
         low, high = _nodes(children)
-        return s.BetweenWindow(low, high, _span(meta))
+        return s.BetweenWindow(low, high, _span(children))
 
-    def window(self, meta: Meta, children: list[Any]) -> Any:
+    def window(self, children: list[Any]) -> Any:
         return children[0]
 
-    def date_ref(self, meta: Meta, children: list[Any]) -> s.Date:
-        return self.date(meta, children)
+    def date_ref(self, children: list[Any]) -> s.Date:
+        return self.date(children)
 
-    def timestamp_ref(self, meta: Meta, children: list[Any]) -> s.Timestamp:
-        return self.timestamp(meta, children)
+    def timestamp_ref(self, children: list[Any]) -> s.Timestamp:
+        return self.timestamp(children)
 
-    def ago_ref(self, meta: Meta, children: list[Any]) -> s.Ago:
-        return s.Ago(self._duration(meta, children), _span(meta))
+    def ago_ref(self, children: list[Any]) -> s.Ago:
+        return s.Ago(self._duration(children), _span(children))
 
-    def today_ref(self, meta: Meta, children: list[Any]) -> s.Today:
-        return s.Today(_span(meta))
+    def today_ref(self, children: list[Any]) -> s.Today:
+        return s.Today(_span(children))
 
-    def _duration(self, meta: Meta, children: list[Any]) -> s.Duration:
-        amount = next(c for c in children if isinstance(c, Token) and c.type == "INT")
-        unit = next(c for c in children if isinstance(c, str) and not isinstance(c, Token))
-        return s.Duration(int(amount), _UNIT_OF[unit], _span(meta))  # type: ignore[arg-type]
+    def _duration(self, children: list[Any]) -> s.Duration:
+        amount = next(c for c in children if c.type == "INT")
+        unit = next(c for c in children if c.type in _UNIT_TOKENS)
+        return s.Duration(int(amount), _UNIT_OF[unit], _span(children))  # type: ignore[arg-type]
 
-    def unit(self, meta: Meta, children: list[Any]) -> str:
-        return str(children[0])
+    def unit(self, children: list[Any]) -> Token:
+        token: Token = children[0]
+        return token
 
     # operands
-    def field(self, meta: Meta, children: list[Any]) -> s.FieldRef:
-        return s.FieldRef(children[0], _span(meta))
+    def field(self, children: list[Any]) -> s.FieldRef:
+        return s.FieldRef(children[0], _span(children))
 
-    def relation_field(self, meta: Meta, children: list[Any]) -> s.RelationFieldRef:
+    def relation_field(self, children: list[Any]) -> s.RelationFieldRef:
         relation, field = _nodes(children)
-        return s.RelationFieldRef(relation, field, _span(meta))
+        return s.RelationFieldRef(relation, field, _span(children))
 
-    def _aggregate(self, meta: Meta, func: Any, parts: list[Any]) -> s.Aggregate:
+    def _aggregate(self, children: list[Any], func: Any, parts: list[Any]) -> s.Aggregate:
         names = [p for p in parts if isinstance(p, s.Name)]
         window = next((p for p in parts if isinstance(p, _WINDOW_TYPES)), None)
         rest = [p for p in parts if not isinstance(p, s.Name) and p is not window]
         field = names[1] if len(names) > 1 else None
-        return s.Aggregate(func, names[0], field, window, rest[0] if rest else None, _span(meta))
+        return s.Aggregate(func, names[0], field, window, rest[0] if rest else None, _span(children))
 
-    def count_rows(self, meta: Meta, children: list[Any]) -> s.Aggregate:
-        return self._aggregate(meta, "count", _nodes(children))
+    def count_rows(self, children: list[Any]) -> s.Aggregate:
+        return self._aggregate(children, "count", _nodes(children))
 
-    def count_distinct(self, meta: Meta, children: list[Any]) -> s.Aggregate:
-        return self._aggregate(meta, "count_distinct", _nodes(children))
+    def count_distinct(self, children: list[Any]) -> s.Aggregate:
+        return self._aggregate(children, "count_distinct", _nodes(children))
 
-    def aggregate(self, meta: Meta, children: list[Any]) -> s.Aggregate:
-        func, *parts = _nodes(children)
-        return self._aggregate(meta, func, parts)
+    def aggregate(self, children: list[Any]) -> s.Aggregate:
+        func = str(children[0])
+        return self._aggregate(children, func, _nodes(children))
 
-    def agg_func(self, meta: Meta, children: list[Any]) -> str:
-        return str(children[0])
+    def agg_func(self, children: list[Any]) -> Token:
+        token: Token = children[0]
+        return token
 
     # values
-    def value_list(self, meta: Meta, children: list[Any]) -> tuple[tuple[Any, ...], s.Span]:
-        return tuple(_nodes(children)), _span(meta)
+    def value_list(self, children: list[Any]) -> tuple[tuple[Any, ...], s.Span]:
+        return tuple(_nodes(children)), _span(children)
 
-    def number(self, meta: Meta, children: list[Any]) -> s.Number:
+    def number(self, children: list[Any]) -> s.Number:
         text = str(children[0])
-        return s.Number(Decimal(text), text, _span(meta))
+        return s.Number(Decimal(text), text, _span(children))
 
-    def string(self, meta: Meta, children: list[Any]) -> s.String:
+    def string(self, children: list[Any]) -> s.String:
         raw = str(children[0])
         quote = raw[0]
-        return s.String(raw[1:-1].replace(quote * 2, quote), _span(meta))
+        return s.String(raw[1:-1].replace(quote * 2, quote), _span(children))
 
-    def date(self, meta: Meta, children: list[Any]) -> s.Date:
+    def date(self, children: list[Any]) -> s.Date:
         text = str(children[0])
         try:
             value: dt.date | None = dt.date.fromisoformat(text)
         except ValueError:
             value = None
-        return s.Date(text, value, _span(meta))
+        return s.Date(text, value, _span(children))
 
-    def timestamp(self, meta: Meta, children: list[Any]) -> s.Timestamp:
+    def timestamp(self, children: list[Any]) -> s.Timestamp:
         text = str(children[0])
         try:
             value: dt.datetime | None = dt.datetime.fromisoformat(text)
         except ValueError:
             value = None
-        return s.Timestamp(text, value, _span(meta))
+        return s.Timestamp(text, value, _span(children))
 
-    def true(self, meta: Meta, children: list[Any]) -> s.Bool:
-        return s.Bool(True, _span(meta))
+    def true(self, children: list[Any]) -> s.Bool:
+        return s.Bool(True, _span(children))
 
-    def false(self, meta: Meta, children: list[Any]) -> s.Bool:
-        return s.Bool(False, _span(meta))
+    def false(self, children: list[Any]) -> s.Bool:
+        return s.Bool(False, _span(children))
 
-    def null(self, meta: Meta, children: list[Any]) -> s.Null:
-        return s.Null(_span(meta))
+    def null(self, children: list[Any]) -> s.Null:
+        return s.Null(_span(children))
 
-    def name(self, meta: Meta, children: list[Any]) -> s.Name:
+    def name(self, children: list[Any]) -> s.Name:
         token = children[0]
         text = str(token)
         if token.type == "QUOTED_NAME":

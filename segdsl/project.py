@@ -8,7 +8,6 @@ segment given on the command line. No sqlglot here.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from segdsl import ir
@@ -20,14 +19,18 @@ from segdsl.schema import Schema
 from segdsl.syntax import SegmentFile, Span
 
 
-@dataclass
 class Program:
-    schema: Schema
-    segments: dict[str, ir.Segment]
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    files: list[SegmentFile] = field(default_factory=list)
-    used_traits: set[str] = field(default_factory=set)
-    checker: Checker | None = None
+    """Checked segments by name, every diagnostic, the parsed files and what they use."""
+
+    def __init__(self, schema: Schema, segments: dict[str, ir.Segment],
+                 diagnostics: list[Diagnostic] | None = None, files: list[SegmentFile] | None = None,
+                 used_traits: set[str] | None = None, checker: Checker | None = None) -> None:
+        self.schema = schema
+        self.segments = segments
+        self.diagnostics = diagnostics if diagnostics is not None else []
+        self.files = files if files is not None else []
+        self.used_traits = used_traits if used_traits is not None else set()
+        self.checker = checker
 
     def dialect_diagnostics(self, segments: list[str] | None = None) -> list[Diagnostic]:
         """SEG140 problems for these segments and what they use (None: every segment)."""

@@ -1,6 +1,6 @@
 """The schema: what an entity is, its fields, related tables and traits.
 
-Loaded from YAML (or a mapping) into frozen dataclasses. YAML is read as a node graph so
+Loaded from YAML (or a mapping) into frozen records (:mod:`segdsl.node`). YAML is read as a node graph so
 every mistake can point at its line and column in the schema file. Trait definitions are
 kept as text here; the checker parses and types them like any other expression.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import yaml
 
 from segdsl.datatypes import TYPE_NAMES, DataType, parse_type_name
 from segdsl.diagnostics import Diagnostic, SegdslError, Source, did_you_mean, make
+from segdsl.node import Node
 from segdsl.syntax import Span
 
 _NOWHERE = Span.point()
@@ -27,8 +27,7 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(Node):
     name: str  # what segment authors write
     type: DataType
     column: str  # physical column, always quoted in SQL
@@ -36,8 +35,7 @@ class Field:
     span: Span = _NOWHERE
 
 
-@dataclass(frozen=True, slots=True)
-class Relation:
+class Relation(Node):
     """A table with many rows per entity (orders, events)."""
 
     name: str
@@ -49,16 +47,14 @@ class Relation:
     span: Span = _NOWHERE
 
 
-@dataclass(frozen=True, slots=True)
-class Trait:
+class Trait(Node):
     name: str
     source: str  # an expression in the segment language
     span: Span  # where the expression starts in the schema file
     description: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Schema:
+class Schema(Node):
     entity: str
     table: str
     key: str

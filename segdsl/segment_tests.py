@@ -36,7 +36,7 @@ import contextlib
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,7 @@ from segdsl import ir
 from segdsl import syntax as s
 from segdsl.datatypes import DataType
 from segdsl.diagnostics import Diagnostic, Source, did_you_mean, make
+from segdsl.node import Node, fields, replace
 from segdsl.project import Program
 from segdsl.schema import Field, Schema
 
@@ -555,9 +556,8 @@ def _retarget(node: Any, tables: dict[str, str]) -> Any:
         return replace(node, table=tables[node.name]) if node.name in tables else node
     if isinstance(node, tuple):
         return tuple(_retarget(item, tables) for item in node)
-    if is_dataclass(node) and not isinstance(node, (type, DataType)):
-        return replace(node, **{f.name: _retarget(getattr(node, f.name), tables) for f in fields(node)
-                                if f.init})
+    if isinstance(node, Node) and not isinstance(node, DataType):
+        return replace(node, **{name: _retarget(getattr(node, name), tables) for name in fields(node)})
     return node
 
 

@@ -1,6 +1,6 @@
 """The syntax tree: what the author wrote, with where they wrote it.
 
-Nodes are frozen, slotted dataclasses with tuple children and a :class:`Span`, so
+Nodes are frozen, slotted records (:mod:`segdsl.node`) with tuple children and a :class:`Span`, so
 they can be hashed, compared and shared. Nothing here knows about the schema or SQL:
 names are unresolved and literals keep the form the author typed.
 """
@@ -8,14 +8,14 @@ names are unresolved and literals keep the form the author typed.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal as L
 from typing import Union
 
+from segdsl.node import Node
 
-@dataclass(frozen=True, slots=True)
-class Span:
+
+class Span(Node):
     """A half-open character range plus 1-based line/column of both ends."""
 
     start: int
@@ -39,8 +39,7 @@ class Span:
 # ---- literals -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Number:
+class Number(Node):
     value: Decimal
     text: str
     span: Span
@@ -50,14 +49,12 @@ class Number:
         return "." not in self.text
 
 
-@dataclass(frozen=True, slots=True)
-class String:
+class String(Node):
     value: str
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Date:
+class Date(Node):
     """An unquoted ``2024-01-01``; ``value`` is None when the day does not exist."""
 
     text: str
@@ -65,21 +62,18 @@ class Date:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Timestamp:
+class Timestamp(Node):
     text: str
     value: dt.datetime | None
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Bool:
+class Bool(Node):
     value: bool
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Null:
+class Null(Node):
     span: Span
 
 
@@ -90,51 +84,44 @@ Unit = L["day", "week", "month", "year"]
 # ---- time -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Duration:
+class Duration(Node):
     amount: int
     unit: Unit
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Ago:
+class Ago(Node):
     """``N units ago``: the calendar day N units before the reference date."""
 
     duration: Duration
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Today:
+class Today(Node):
     span: Span
 
 
 TimeRef = Union[Date, Timestamp, Ago, Today]
 
 
-@dataclass(frozen=True, slots=True)
-class LastWindow:
+class LastWindow(Node):
     """``in last N units``: the N calendar units ending with the reference day."""
 
     duration: Duration
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class BeforeWindow:
+class BeforeWindow(Node):
     ref: TimeRef
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class AfterWindow:
+class AfterWindow(Node):
     ref: TimeRef
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class BetweenWindow:
+class BetweenWindow(Node):
     low: Value
     high: Value
     span: Span
@@ -146,22 +133,19 @@ Window = Union[LastWindow, BeforeWindow, AfterWindow, BetweenWindow]
 # ---- operands ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Name:
+class Name(Node):
     text: str
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class FieldRef:
+class FieldRef(Node):
     """A field or trait of the entity: ``age``."""
 
     name: Name
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class RelationFieldRef:
+class RelationFieldRef(Node):
     """``orders.amount`` written outside an aggregate (always a mistake, reported)."""
 
     relation: Name
@@ -172,8 +156,7 @@ class RelationFieldRef:
 AggFunc = L["count", "count_distinct", "sum", "avg", "min", "max"]
 
 
-@dataclass(frozen=True, slots=True)
-class Aggregate:
+class Aggregate(Node):
     """``count(orders …)``, ``sum(orders.amount …)``: one value per entity over related rows."""
 
     func: AggFunc
@@ -193,14 +176,12 @@ CompareOp = L["=", "!=", "<", "<=", ">", ">="]
 TextMatchKind = L["starts_with", "ends_with", "contains"]
 
 
-@dataclass(frozen=True, slots=True)
-class BareBool:
+class BareBool(Node):
     operand: Operand
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Compare:
+class Compare(Node):
     operand: Operand
     op: CompareOp
     value: Value
@@ -208,16 +189,14 @@ class Compare:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Range:
+class Range(Node):
     operand: Operand
     low: Value
     high: Value
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class InList:
+class InList(Node):
     operand: Operand
     values: tuple[Value, ...]
     negated: bool
@@ -225,8 +204,7 @@ class InList:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class TextMatch:
+class TextMatch(Node):
     """``starts with``, ``ends with`` and ``contains`` (on text; on lists it means membership)."""
 
     operand: Operand
@@ -235,22 +213,19 @@ class TextMatch:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Matches:
+class Matches(Node):
     operand: Operand
     pattern: String
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class IsNull:
+class IsNull(Node):
     operand: Operand
     negated: bool
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class ListHas:
+class ListHas(Node):
     operand: Operand
     mode: L["any", "all"]
     values: tuple[Value, ...]
@@ -258,23 +233,20 @@ class ListHas:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class TimeCondition:
+class TimeCondition(Node):
     operand: Operand
     window: Window
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Percentile:
+class Percentile(Node):
     operand: Operand
     side: L["top", "bottom"]
     percent: Number
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class HasRows:
+class HasRows(Node):
     """``has orders …`` (``negated``: ``no orders …``)."""
 
     relation: Name
@@ -284,26 +256,22 @@ class HasRows:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class InSegment:
+class InSegment(Node):
     name: Name
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Not:
+class Not(Node):
     operand: Expr
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class And:
+class And(Node):
     items: tuple[Expr, ...]
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Or:
+class Or(Node):
     items: tuple[Expr, ...]
     span: Span
 
@@ -330,8 +298,7 @@ Expr = Union[
 # ---- files ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(Node):
     name: Name
     description: String | None
     expr: Expr
@@ -339,8 +306,7 @@ class Segment:
     implicit: bool = False  # a bare-expression file: the name comes from the file name
 
 
-@dataclass(frozen=True, slots=True)
-class SegmentFile:
+class SegmentFile(Node):
     path: str
     source: str
     segments: tuple[Segment, ...]

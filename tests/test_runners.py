@@ -7,7 +7,6 @@ locally and fail under CI=true, like the engine harness (tests/engines).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import importlib.util
 import re
 import sys
@@ -19,7 +18,7 @@ from urllib.parse import quote
 import pytest
 from sqlglot import exp
 
-from segdsl import ddl
+from segdsl import ddl, node
 from segdsl.compiler import segment_sql
 from segdsl.diagnostics import SegdslError
 from segdsl.project import build_program, read_sources
@@ -465,7 +464,7 @@ def test_spark_missing_parquet_is_one_line_error(tmp_path: Path) -> None:
     from segdsl.schema import load_schema
 
     schema = load_schema(EXAMPLES / "schema.yml")
-    schema = dataclasses.replace(schema, table=str(tmp_path / "nope.parquet"))
+    schema = node.replace(schema, table=str(tmp_path / "nope.parquet"))
     with open_database(None, "spark", spark_session=session) as db, pytest.raises(SegdslError) as caught:
         db.tables(schema)
     message = caught.value.diagnostics[0].message
