@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import click
@@ -76,14 +75,17 @@ def _emit(diagnostics: list[Diagnostic], output_format: str = "text") -> None:
 def find_schema(paths: list[str]) -> str | None:
     """schema.yml next to the first segment path, in one of its parent folders, or in cwd."""
     if paths:
-        first = Path(paths[0]).resolve()
-        folder = first if first.is_dir() else first.parent
-        for candidate in [folder, *folder.parents]:
-            if (candidate / "schema.yml").is_file():
-                return str(candidate / "schema.yml")
-            if (candidate / ".git").exists():
+        first = os.path.realpath(paths[0])
+        folder = first if os.path.isdir(first) else os.path.dirname(first)
+        while True:
+            candidate = os.path.join(folder, "schema.yml")
+            if os.path.isfile(candidate):
+                return candidate
+            parent = os.path.dirname(folder)
+            if os.path.exists(os.path.join(folder, ".git")) or parent == folder:
                 break
-    return "schema.yml" if Path("schema.yml").is_file() else None
+            folder = parent
+    return "schema.yml" if os.path.isfile("schema.yml") else None
 
 
 def load_schema_for(schema_path: str | None, paths: list[str], output_format: str = "text") -> Schema:

@@ -54,10 +54,16 @@ class Node(metaclass=_NodeMeta):
     _defaults: ClassVar[dict[str, Any]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # The first construction of each class compiles its own __init__ (positional and
-        # keyword arguments, defaults) and installs it: classes that are never built cost
-        # nothing, and the ones that are built get a constructor as fast as a dataclass's.
+        # Generic (slower) construction for the first few instances of a class, then the class
+        # gets its own compiled __init__ (as fast as a dataclass's). A short run such as
+        # ``segdsl check one.seg`` builds most classes a handful of times and compiles none;
+        # a long one compiles those it builds often.
         cls = type(self)
+        built = _built.get(cls, 0) + 1
+        if built < _COMPILE_AFTER:
+            _built[cls] = built
+            _init_generic(self, cls, args, kwargs)
+            return
         cls.__init__ = _compile_init(cls)  # type: ignore[method-assign]
         cls.__init__(self, *args, **kwargs)
 
@@ -84,6 +90,30 @@ class Node(metaclass=_NodeMeta):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), self._values())
+
+
+_COMPILE_AFTER = 16
+_built: dict[type, int] = {}
+_MISSING = object()
+
+
+def _init_generic(node: Node, cls: type[Node], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    fields = cls._fields
+    if len(args) > len(fields):
+        raise TypeError(f"{cls.__name__}() takes {len(fields)} arguments but {len(args)} were given")
+    for name, value in zip(fields, args, strict=False):  # the rest may come by keyword
+        _set(node, name, value)
+    if len(args) == len(fields) and not kwargs:
+        return
+    for name in fields[len(args):]:
+        value = kwargs.pop(name, _MISSING)
+        if value is _MISSING:
+            value = cls._defaults.get(name, _MISSING)
+            if value is _MISSING:
+                raise TypeError(f"{cls.__name__}() is missing the argument '{name}'")
+        _set(node, name, value)
+    if kwargs:
+        raise TypeError(f"{cls.__name__}() got an unexpected keyword argument '{next(iter(kwargs))}'")
 
 
 def _compile_init(cls: type[Node]) -> Any:

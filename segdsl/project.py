@@ -8,7 +8,6 @@ segment given on the command line. No sqlglot here.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from segdsl import ir
 from segdsl.checker import Checker
@@ -51,7 +50,7 @@ def find_segment_files(paths: list[str]) -> tuple[list[str], list[Diagnostic]]:
     problems: list[Diagnostic] = []
     for path in paths:
         if os.path.isdir(path):
-            found.extend(sorted(str(p) for p in Path(path).rglob("*.seg") if p.is_file()))
+            found.extend(_seg_files_under(path))
         elif os.path.exists(path):
             found.append(path)
         else:
@@ -60,12 +59,22 @@ def find_segment_files(paths: list[str]) -> tuple[list[str], list[Diagnostic]]:
     return list(dict.fromkeys(found)), problems
 
 
+def _seg_files_under(folder: str) -> list[str]:
+    """Every *.seg file below a folder (symlinked folders are not followed), sorted."""
+    found: list[str] = []
+    for root, _, names in os.walk(folder):
+        found.extend(os.path.normpath(os.path.join(root, name)) for name in names
+                     if name.endswith(".seg") and os.path.isfile(os.path.join(root, name)))
+    return sorted(found)
+
+
 def read_sources(paths: list[str]) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
     files, problems = find_segment_files(paths)
     sources: list[tuple[str, str]] = []
     for path in files:
         try:
-            sources.append((path, Path(path).read_text(encoding="utf-8")))
+            with open(path, encoding="utf-8") as file:
+                sources.append((path, file.read()))
         except (OSError, UnicodeDecodeError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else "not UTF-8 text"
             problems.append(make("SEG003", f"cannot read {path}: {reason}", Source(path, ""), Span.point()))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from segdsl.diagnostics import Diagnostic
@@ -68,6 +67,8 @@ def as_dict(diagnostic: Diagnostic) -> dict[str, object]:
 
 
 def json_report(diagnostics: Iterable[Diagnostic]) -> str:
+    import json  # only for --format json: keeps it off the start-up path
+
     return json.dumps([as_dict(d) for d in diagnostics], indent=2, ensure_ascii=False)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -85,7 +84,8 @@ def read_schema(
         return _Reader(Source("<schema>", text)).read(yaml.compose(text, Loader=_Loader))
     path = os.fspath(spec)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         return None, [make("SEG201", f"cannot read the schema file: {reason}",
