@@ -22,7 +22,17 @@ def render(expression: exp.Expr, dialect: Dialect, pretty: bool = True) -> str:
 
     ``copy=False``: the tree is built fresh for every call and not used afterwards.
     """
+    if dialect.unquoted_case == "upper":
+        _upper_case_names(expression)
     return expression.sql(dialect=dialect.sqlglot, identify=True, pretty=pretty, copy=False)
+
+
+def _upper_case_names(expression: exp.Expr) -> None:
+    """Write every all-lower-case name in upper case, in place (see Dialect.unquoted_case)."""
+    for identifier in expression.find_all(exp.Identifier):
+        name = identifier.this
+        if isinstance(name, str) and name == name.lower() and name != name.upper():
+            identifier.set("this", name.upper())
 
 
 def segment_sql(segment: ir.Segment, schema: Schema, dialect: str | Dialect = "duckdb",

@@ -33,6 +33,10 @@ class Dialect(Node):
     executed: bool = False  # verified by executing the SQL in this project's tests
     engine: str = ""  # the engine used for execution tests
     notes: tuple[str, ...] = ()
+    # How the engine stores a name written without quotes ("upper": Snowflake makes orders
+    # ORDERS). segdsl quotes every name, so an all-lower-case name from the schema is written
+    # in that case to find the tables people created without quotes.
+    unquoted_case: str = ""
 
     def supports(self, feature: str) -> bool:
         return feature not in self.unsupported
@@ -58,7 +62,9 @@ DIALECTS: dict[str, Dialect] = {
         ),
         Dialect("postgres", "postgres", executed=True, engine="PostgreSQL 15"),
         Dialect("redshift", "redshift", unsupported={"lists": _NO_ARRAYS}),
-        Dialect("snowflake", "snowflake"),
+        Dialect("snowflake", "snowflake", unquoted_case="upper",
+                notes=("names written in lower case in the schema are quoted in upper case "
+                       "(\"ORDERS\"), as Snowflake stores unquoted names; mixed-case names are kept",)),
         Dialect("bigquery", "bigquery"),
         Dialect("databricks", "databricks"),
         Dialect("spark", "spark", executed=True, engine="Apache Spark 4 (local)"),

@@ -19,7 +19,7 @@ def test_snowflake_regex_is_a_substring_search(example_schema) -> None:
     # Snowflake docs, REGEXP_LIKE: "the function implicitly anchors a pattern at both ends";
     # REGEXP_INSTR returns the position of a match anywhere (0 when there is none).
     out = sql(example_schema, "email matches 'gmail'", "snowflake")
-    assert "REGEXP_INSTR(\"e\".\"email\", 'gmail') > 0" in out
+    assert "REGEXP_INSTR(\"E\".\"EMAIL\", 'gmail') > 0" in out
     assert "REGEXP_LIKE" not in out
 
 
@@ -86,13 +86,67 @@ def test_negation_is_explicit_two_valued_logic(example_schema, dialect: str) -> 
     assert "IS TRUE" not in out and "IS NOT TRUE" not in out
 
 
-@pytest.mark.parametrize("dialect", ["snowflake", "trino", "redshift", "bigquery", "databricks", "tsql",
+@pytest.mark.parametrize("dialect", ["snowflake", "trino", "redshift", "databricks", "tsql",
                                      "mysql", "postgres"])
 def test_like_escapes_wildcards(example_schema, dialect: str) -> None:
     # % and _ in user text are literal: escaped with '!' (a character no dialect treats
     # specially inside string literals, unlike the backslash in MySQL and BigQuery).
     out = sql(example_schema, "email contains '50%_off'", dialect)
     assert "LIKE '%50!%!_off%' ESCAPE '!'" in out
+
+
+def test_bigquery_matches_text_without_like(example_schema) -> None:
+    # GoogleSQL docs, LIKE: "You can escape \\, _, or % using two backslashes"; there is no
+    # ESCAPE clause, so LIKE … ESCAPE '!' is a syntax error. STARTS_WITH, ENDS_WITH and STRPOS
+    # compare the text exactly: no character is a wildcard.
+    out = sql(example_schema, "email contains '50%_off' and email starts with 'a_' and email ends with '%'",
+              "bigquery")
+    assert "STRPOS(`e`.`email`, '50%_off') > 0" in out
+    assert "STARTS_WITH(`e`.`email`, 'a_')" in out and "ENDS_WITH(`e`.`email`, '%')" in out
+    assert "LIKE" not in out and "ESCAPE" not in out
+
+
+def test_tsql_like_escapes_character_classes(example_schema) -> None:
+    # SQL Server docs, LIKE: "[ ]" is "any single character within the specified range or set",
+    # so '[x]' as text must be escaped like % and _.
+    out = sql(example_schema, "email contains '[x]_'", "tsql")
+    assert "LIKE '%![x]!_%' ESCAPE '!'" in out
+
+
+def test_tsql_non_ascii_text_is_national(example_schema) -> None:
+    # SQL Server docs, nchar/nvarchar: without the N prefix a literal is converted to the
+    # database's code page, and characters outside it become '?'.
+    out = sql(example_schema, "full_name = '日本' and city in ('Zürich', 'Bern') and email contains 'é'", "tsql")
+    assert "= N'日本'" in out and "IN (N'Zürich', 'Bern')" in out and "LIKE N'%é%'" in out
+
+
+def test_tsql_negation_never_uses_a_predicate_as_a_value(example_schema) -> None:
+    # SQL Server docs: a search condition (a predicate) is not an expression, so
+    # COALESCE(<predicate>, …) — the portable two-valued NOT — is a syntax error there.
+    for text in ("not email contains 'a'", "last_seen_at != 2024-01-01", "not last_seen_at in last 30 days",
+                 "not lifetime_value in top 10%", "not max(orders.created_at) = 2025-01-01"):
+        out = " ".join(sql(example_schema, text, "tsql").split())
+        assert "COALESCE(" not in out.replace("COALESCE([rel1]", "").replace("COALESCE([pct1]", ""), text
+        assert "THEN 1 ELSE 0 END = 0" in out or "IS NULL" in out, text
+
+
+def test_snowflake_names_are_upper_case(example_schema) -> None:
+    # Snowflake docs, identifier resolution: unquoted identifiers are stored and resolved in
+    # upper case, so a table created as `create table orders` is ORDERS and "orders" does not
+    # find it. segdsl quotes every name, in upper case when the schema writes it in lower case.
+    out = sql(example_schema, "count(orders) > 1 and full_name = 'x'", "snowflake")
+    assert 'FROM "ORDERS" AS "R"' in out and '"E"."NAME" = \'x\'' in out
+    assert '"orders"' not in out and '"customers"' not in out
+
+
+def test_clickhouse_joined_aggregates_are_nullable(example_schema) -> None:
+    # ClickHouse docs, join_use_nulls (default 0): "the empty cells are filled with the default
+    # value of the corresponding field type" — 0 for avg(), 1970-01-01 for max(). toNullable
+    # makes them NULL whatever the setting; the engine tests run with the default.
+    out = sql(example_schema, "avg(orders.amount) < 10 and max(orders.created_at) before 30 days ago",
+              "clickhouse")
+    assert 'toNullable(AVG("r"."amount")) AS "a1"' in out
+    assert 'toNullable(MAX("r"."created_at")) AS "a2"' in out
 
 
 @pytest.mark.parametrize(("dialect", "fragment"), [

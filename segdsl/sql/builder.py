@@ -145,7 +145,7 @@ class QueryBuilder:
         key = _col(rel.relation.key, ROW_ALIAS)
         columns: list[exp.Expr] = [exp.alias_(key, KEY_ALIAS, quoted=True, copy=False)]
         for aggregation, alias in rel.columns.items():
-            value = self._partial(aggregation) if two_level else self._aggregate(aggregation)
+            value = self._partial(aggregation) if two_level else self.low.joined_value(self._aggregate(aggregation))
             columns.append(exp.alias_(value, alias, quoted=True, copy=False))
         select = exp.Select(expressions=columns, from_=exp.From(this=_aliased(rel.relation.table, ROW_ALIAS)))
         scan = self._widest_window(aggregations)
@@ -159,7 +159,8 @@ class QueryBuilder:
         select = select.group_by(key.copy(), _col(column, ROW_ALIAS), copy=False)
         outer = [exp.alias_(_col(KEY_ALIAS, "g"), KEY_ALIAS, quoted=True, copy=False)]
         for aggregation, alias in rel.columns.items():
-            outer.append(exp.alias_(_combine(aggregation, _col(alias, "g")), alias, quoted=True, copy=False))
+            combined = self.low.joined_value(_combine(aggregation, _col(alias, "g")))
+            outer.append(exp.alias_(combined, alias, quoted=True, copy=False))
         source = exp.Subquery(this=select, alias=exp.TableAlias(this=exp.to_identifier("g", quoted=True)))
         return exp.Select(expressions=outer, from_=exp.From(this=source)).group_by(
             _col(KEY_ALIAS, "g"), copy=False)
@@ -179,8 +180,9 @@ class QueryBuilder:
         value_sql = self.value(value, plan)
         columns = [
             exp.alias_(_col(self.schema.key, ENTITY_ALIAS), KEY_ALIAS, quoted=True, copy=False),
-            exp.alias_(self.low.rank(value_sql, descending=side == "top"), "rnk", quoted=True, copy=False),
-            exp.alias_(self.low.count_all(), "cnt", quoted=True, copy=False),
+            exp.alias_(self.low.joined_value(self.low.rank(value_sql, descending=side == "top")), "rnk",
+                       quoted=True, copy=False),
+            exp.alias_(self.low.joined_value(self.low.count_all()), "cnt", quoted=True, copy=False),
         ]
         needed = {value.relation.name} if isinstance(value, ir.Aggregation) else set()
         select = self._from_entity(plan, columns, joined=needed, top_level=False)
@@ -255,7 +257,7 @@ class QueryBuilder:
             return exp.Not(this=atom)
         if isinstance(pred, (ir.Compare, ir.InSet)):
             return self._or_missing(_negate(atom), pred.value, plan)
-        return exp.Not(this=exp.Coalesce(this=atom, expressions=[exp.false()]))
+        return self.low.is_not_true(atom)
 
     def _or_missing(self, atom: exp.Expr, value: ir.Value, plan: _Plan) -> exp.Expr:
         if not _nullable(value):
@@ -316,11 +318,14 @@ class QueryBuilder:
             op = (exp.GTE if bound.inclusive else exp.GT) if is_low else (exp.LTE if bound.inclusive else exp.LT)
             return op(this=value, expression=self.low.day(point))
         # A timestamp against a calendar day: compare with midnight so an index can be used.
-        if is_low:
-            extra = 0 if bound.inclusive else 1
-            return exp.GTE(this=value, expression=self.low.day_as_timestamp(point, extra))
-        extra = 1 if bound.inclusive else 0
-        return exp.LT(this=value, expression=self.low.day_as_timestamp(point, extra))
+        extra = int(bound.inclusive != is_low)  # the first midnight past the bound's day
+        try:
+            midnight = self.low.day_as_timestamp(point, extra)
+        except OverflowError:  # the midnight after 9999-12-31: no such timestamp
+            if is_low:  # after the last day there is: nothing
+                return exp.Not(this=self.low.true())
+            return exp.Not(this=exp.Is(this=value, expression=exp.null()))  # up to the last day: any
+        return (exp.GTE if is_low else exp.LT)(this=value, expression=midnight)
 
     def _percentile_atom(self, pred: ir.Percentile, plan: _Plan) -> exp.Expr:
         alias = plan.percentiles[(pred.value, pred.side)]
@@ -407,18 +412,32 @@ def _bound_key(bound: ir.Bound, as_of: dt.date | None, is_low: bool) -> tuple[dt
     if isinstance(point, dt.datetime):
         return (point, int(bound.inclusive != is_low))
     start = dt.datetime.combine(point, dt.time())
-    next_day = start + dt.timedelta(days=1)
+    next_day = start + dt.timedelta(days=1) if point < dt.date.max else dt.datetime.max
     if is_low:
         return (start if bound.inclusive else next_day, 0)
     return (next_day if bound.inclusive else start, 0)
 
 
+_DAYS_IN = {"day": (1, 1), "week": (7, 7), "month": (28, 31), "year": (365, 366)}  # (fewest, most)
+
+
 def _same_unit_widest(bounds: list[ir.Bound | None], earliest: bool) -> ir.Bound | None:
+    """The widest of relative-day bounds when the reference date is only known at run time.
+
+    Same unit and all inclusive: exactly the widest one. Otherwise a bound in days at least as
+    wide as each (a month is at most 31 days, a year 366): the WHERE only has to keep every
+    row an aggregate might need, and each aggregate still applies its own exact window.
+    """
     points = [b.point for b in bounds if b is not None]
     relative = [p for p in points if isinstance(p, ir.RelativeDay)]
-    if len(relative) != len(points) or not all(b and b.inclusive for b in bounds):
+    if len(relative) != len(points):
         return None
-    if len({(p.unit, p.plus_days) for p in relative}) != 1:
-        return None
-    chosen = max(relative, key=lambda p: p.back) if earliest else min(relative, key=lambda p: p.back)
-    return ir.Bound(chosen, True)
+    if all(b and b.inclusive for b in bounds) and len({(p.unit, p.plus_days) for p in relative}) == 1:
+        chosen = max(relative, key=lambda p: p.back) if earliest else min(relative, key=lambda p: p.back)
+        return ir.Bound(chosen, True)
+    # offset of each bound's day from the reference date, at its widest
+    if earliest:
+        offset = min(p.plus_days - p.back * _DAYS_IN[p.unit][1] for p in relative)
+    else:
+        offset = max(p.plus_days - p.back * _DAYS_IN[p.unit][0] for p in relative)
+    return ir.Bound(ir.RelativeDay(max(-offset, 0), "day", plus_days=max(offset, 0)), True)

@@ -40,8 +40,9 @@ def resolve_day(day: ir.RelativeDay, reference: dt.date) -> dt.date:
     return shift_months(base, -months)
 
 
-def escape_like(text: str) -> str:
-    return "".join(LIKE_ESCAPE + ch if ch in ("%", "_", LIKE_ESCAPE) else ch for ch in text)
+def escape_like(text: str, special: str = "%_") -> str:
+    """``text`` with LIKE's wildcards (and the escape character itself) made literal."""
+    return "".join(LIKE_ESCAPE + ch if ch in special or ch == LIKE_ESCAPE else ch for ch in text)
 
 
 class Lowering:
@@ -67,10 +68,11 @@ class Lowering:
         return exp.Literal.string(value)
 
     def date_literal(self, day: dt.date) -> exp.Expr:
-        return exp.cast(exp.Literal.string(day.isoformat()), exp.DataType.Type.DATE, copy=False)
+        return exp.Cast(this=exp.Literal.string(day.isoformat()), to=exp.DataType(this=exp.DataType.Type.DATE))
 
     def timestamp_literal(self, moment: dt.datetime) -> exp.Expr:
-        return exp.cast(exp.Literal.string(moment.isoformat(sep=" ")), self.timestamp_type, copy=False)
+        return exp.Cast(this=exp.Literal.string(moment.isoformat(sep=" ")),
+                        to=exp.DataType(this=self.timestamp_type))
 
     def true(self) -> exp.Expr:
         return exp.true()
@@ -78,6 +80,14 @@ class Lowering:
     def flag(self, condition: exp.Expr) -> exp.Expr:
         """A condition as a TRUE/FALSE column value (never NULL)."""
         return exp.Coalesce(this=condition, expressions=[exp.false()])
+
+    def is_not_true(self, condition: exp.Expr) -> exp.Expr:
+        """The exact complement of a condition that may be unknown (NULL counts as false)."""
+        return exp.Not(this=exp.Coalesce(this=condition, expressions=[exp.false()]))
+
+    def joined_value(self, value: exp.Expr) -> exp.Expr:
+        """A column of a LEFT JOINed aggregate: must read as NULL for entities with no row."""
+        return value
 
     # ---- days and time -------------------------------------------------------------
     def current_date(self) -> exp.Expr:
@@ -220,6 +230,16 @@ class BigQueryLowering(Lowering):
     # BigQuery cannot compare TIMESTAMP with DATETIME; segdsl timestamps are TIMESTAMP (UTC).
     timestamp_type = exp.DataType.Type.TIMESTAMPTZ
 
+    def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
+        # GoogleSQL's LIKE has no ESCAPE clause (a backslash escapes); these functions match
+        # the text exactly, with no wildcards at all.
+        needle = exp.Literal.string(text)
+        if kind == "contains":
+            return exp.GT(this=exp.Anonymous(this="STRPOS", expressions=[value, needle]),
+                          expression=exp.Literal.number(0))
+        name = "STARTS_WITH" if kind == "starts_with" else "ENDS_WITH"
+        return exp.Anonymous(this=name, expressions=[value, needle])
+
 
 class TSQLLowering(Lowering):
     """SQL Server: default collations compare text case-insensitively, so force a binary one."""
@@ -239,14 +259,32 @@ class TSQLLowering(Lowering):
             return self.equals(value, literals[0], text)
         return exp.In(this=_collate(value, "Latin1_General_BIN2") if text else value, expressions=literals)
 
+    def literal(self, lit: ir.Lit) -> exp.Expr:
+        value = lit.value
+        if isinstance(value, str) and not value.isascii():
+            return exp.National(this=value)  # N'…': kept intact whatever the database's code page
+        return super().literal(lit)
+
     def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
-        return super().text_match(_collate(value, "Latin1_General_BIN2"), kind, text)
+        # In T-SQL's LIKE, [ opens a character class (like [a-z]), so it is escaped too.
+        escaped = escape_like(text, special="%_[")
+        pattern = {"starts_with": f"{escaped}%", "ends_with": f"%{escaped}",
+                   "contains": f"%{escaped}%"}[kind]
+        needle = exp.National(this=pattern) if not pattern.isascii() else exp.Literal.string(pattern)
+        like = exp.Like(this=_collate(value, "Latin1_General_BIN2"), expression=needle)
+        return exp.Escape(this=like, expression=exp.Literal.string(LIKE_ESCAPE))
 
     def flag(self, condition: exp.Expr) -> exp.Expr:
         # SQL Server has no boolean values: a condition cannot be a column.
         case = exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))],
                         default=exp.Literal.number(0))
         return exp.cast(case, exp.DataType.build("BIT", dialect="tsql"), copy=False)
+
+    def is_not_true(self, condition: exp.Expr) -> exp.Expr:
+        # A predicate is not a value in T-SQL, so COALESCE(<predicate>, …) is a syntax error.
+        case = exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))],
+                        default=exp.Literal.number(0))
+        return exp.EQ(this=case, expression=exp.Literal.number(0))
 
 
 class MySQLLowering(Lowering):
@@ -290,6 +328,12 @@ def _collate(value: exp.Expr, collation: str) -> exp.Expr:
 
 
 class ClickHouseLowering(Lowering):
+    def joined_value(self, value: exp.Expr) -> exp.Expr:
+        # With ClickHouse's default join_use_nulls = 0, a LEFT JOIN fills the columns of a
+        # missing row with 0 / '' / 1970-01-01, not NULL: an entity with no orders would have
+        # avg 0 and max 1970. A Nullable column is filled with NULL whatever that setting is.
+        return exp.Anonymous(this="toNullable", expressions=[value])
+
     def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
         needle = exp.Literal.string(text)
         if kind == "contains":

@@ -1,8 +1,9 @@
 """ClickHouse, in-process through chDB (pip ``chdb-core``, import name ``chdb``).
 
 - Tables are ``ENGINE = Memory``; every column is Nullable(...) except lists.
-- ``join_use_nulls = 1`` is set for the session, so a LEFT JOIN yields NULLs (not 0 / '')
-  as on every other engine; ``session_timezone = 'UTC'``.
+- ``join_use_nulls = 0``, ClickHouse's default, is set explicitly: a LEFT JOIN then fills a
+  missing row's columns with 0 / '' / 1970 unless they are Nullable, and the compiled SQL must
+  be right anyway (it wraps joined aggregates in ``toNullable``); ``session_timezone = 'UTC'``.
 - Limitation: ClickHouse cannot wrap an Array in Nullable, so a NULL list is stored as an
   empty array (``null_lists_supported = False``): ``interests IS NULL`` is never true there.
 - chDB keeps one ClickHouse instance per process (two ``Session`` objects see the same
@@ -58,7 +59,7 @@ class ClickHouseEngine(SqlEngine):
         if _session is None:
             _session = chdb_session.Session()  # type: ignore[no-untyped-call,unused-ignore]
         self._session = _session
-        self._session.query("SET join_use_nulls = 1")
+        self._session.query("SET join_use_nulls = 0")  # the default; the SQL must not rely on 1
         self._session.query("SET session_timezone = 'UTC'")
         self.database = f"segdsl_{next(_databases)}"
         self._session.query(f"CREATE DATABASE IF NOT EXISTS {self.quote(self.database)}")

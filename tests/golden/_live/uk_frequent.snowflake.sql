@@ -1,27 +1,27 @@
-WITH "seg_orders" AS (
+WITH "SEG_ORDERS" AS (
   SELECT
-    "r"."customer_id" AS "entity_key",
+    "R"."CUSTOMER_ID" AS "ENTITY_KEY",
     COUNT(
       CASE
-        WHEN "r"."created_at" >= CAST(DATEADD(DAY, -90, DATEADD(DAY, 1, CURRENT_DATE)) AS TIMESTAMP)
-        AND "r"."created_at" < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+        WHEN "R"."CREATED_AT" >= CAST(DATEADD(DAY, -90, DATEADD(DAY, 1, CURRENT_DATE)) AS TIMESTAMP)
+        AND "R"."CREATED_AT" < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
         THEN 1
       END
-    ) AS "a1"
-  FROM "orders" AS "r"
+    ) AS "A1"
+  FROM "ORDERS" AS "R"
   WHERE
-    "r"."created_at" >= CAST(DATEADD(DAY, -90, DATEADD(DAY, 1, CURRENT_DATE)) AS TIMESTAMP)
-    AND "r"."created_at" < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
+    "R"."CREATED_AT" >= CAST(DATEADD(DAY, -90, DATEADD(DAY, 1, CURRENT_DATE)) AS TIMESTAMP)
+    AND "R"."CREATED_AT" < CAST(DATEADD(DAY, 1, CURRENT_DATE) AS TIMESTAMP)
   GROUP BY
-    "r"."customer_id"
+    "R"."CUSTOMER_ID"
 )
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
-LEFT JOIN "seg_orders" AS "rel1"
-  ON "rel1"."entity_key" = "e"."customer_id"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
+LEFT JOIN "SEG_ORDERS" AS "REL1"
+  ON "REL1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
 WHERE
-  "e"."age" >= 25
-  AND "e"."age" <= 40
-  AND "e"."region" IN ('UK', 'IE')
-  AND COALESCE("rel1"."a1", 0) >= 3
+  "E"."AGE" >= 25
+  AND "E"."AGE" <= 40
+  AND "E"."REGION" IN ('UK', 'IE')
+  AND COALESCE("REL1"."A1", 0) >= 3

@@ -1,5 +1,5 @@
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
 WHERE
-  "e"."age" >= 18 AND "e"."is_subscribed" = TRUE
+  "E"."AGE" >= 18 AND "E"."IS_SUBSCRIBED" = TRUE

@@ -1,5 +1,5 @@
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
 WHERE
-  "e"."gender" = 'female' AND "e"."income" >= 80000
+  "E"."GENDER" = 'female' AND "E"."INCOME" >= 80000

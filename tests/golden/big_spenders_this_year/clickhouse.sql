@@ -1,13 +1,15 @@
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    SUM(
-      CASE
-        WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime))
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
-        AND "r"."status" = 'paid'
-        THEN "r"."amount"
-      END
+    toNullable(
+      SUM(
+        CASE
+          WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime))
+          AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+          AND "r"."status" = 'paid'
+          THEN "r"."amount"
+        END
+      )
     ) AS "a1"
   FROM "orders" AS "r"
   WHERE

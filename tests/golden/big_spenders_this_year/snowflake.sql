@@ -1,25 +1,25 @@
-WITH "seg_orders" AS (
+WITH "SEG_ORDERS" AS (
   SELECT
-    "r"."customer_id" AS "entity_key",
+    "R"."CUSTOMER_ID" AS "ENTITY_KEY",
     SUM(
       CASE
-        WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."status" = 'paid'
-        THEN "r"."amount"
+        WHEN "R"."CREATED_AT" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
+        AND "R"."CREATED_AT" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        AND "R"."STATUS" = 'paid'
+        THEN "R"."AMOUNT"
       END
-    ) AS "a1"
-  FROM "orders" AS "r"
+    ) AS "A1"
+  FROM "ORDERS" AS "R"
   WHERE
-    "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-    AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    "R"."CREATED_AT" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
+    AND "R"."CREATED_AT" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
   GROUP BY
-    "r"."customer_id"
+    "R"."CUSTOMER_ID"
 )
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
-LEFT JOIN "seg_orders" AS "rel1"
-  ON "rel1"."entity_key" = "e"."customer_id"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
+LEFT JOIN "SEG_ORDERS" AS "REL1"
+  ON "REL1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
 WHERE
-  COALESCE("rel1"."a1", 0) > 500
+  COALESCE("REL1"."A1", 0) > 500

@@ -1,35 +1,35 @@
-WITH "seg_events" AS (
+WITH "SEG_EVENTS" AS (
   SELECT
-    "r"."customer_id" AS "entity_key",
+    "R"."CUSTOMER_ID" AS "ENTITY_KEY",
     COUNT(
       CASE
-        WHEN "r"."ts" >= CAST('2026-06-24 00:00:00' AS TIMESTAMP)
-        AND "r"."ts" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."name" = 'add_to_cart'
+        WHEN "R"."TS" >= CAST('2026-06-24 00:00:00' AS TIMESTAMP)
+        AND "R"."TS" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        AND "R"."NAME" = 'add_to_cart'
         THEN 1
       END
-    ) AS "a1",
+    ) AS "A1",
     COUNT(
       CASE
-        WHEN "r"."ts" >= CAST('2026-06-24 00:00:00' AS TIMESTAMP)
-        AND "r"."ts" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."name" = 'purchase'
+        WHEN "R"."TS" >= CAST('2026-06-24 00:00:00' AS TIMESTAMP)
+        AND "R"."TS" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        AND "R"."NAME" = 'purchase'
         THEN 1
       END
-    ) AS "a2"
-  FROM "events" AS "r"
+    ) AS "A2"
+  FROM "EVENTS" AS "R"
   WHERE
-    "r"."ts" >= CAST('2026-06-24 00:00:00' AS TIMESTAMP)
-    AND "r"."ts" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    "R"."TS" >= CAST('2026-06-24 00:00:00' AS TIMESTAMP)
+    AND "R"."TS" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
   GROUP BY
-    "r"."customer_id"
+    "R"."CUSTOMER_ID"
 )
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
-LEFT JOIN "seg_events" AS "rel1"
-  ON "rel1"."entity_key" = "e"."customer_id"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
+LEFT JOIN "SEG_EVENTS" AS "REL1"
+  ON "REL1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
 WHERE
-  COALESCE("rel1"."a1", 0) > 0
-  AND COALESCE("rel1"."a2", 0) = 0
-  AND "e"."is_subscribed" = TRUE
+  COALESCE("REL1"."A1", 0) > 0
+  AND COALESCE("REL1"."A2", 0) = 0
+  AND "E"."IS_SUBSCRIBED" = TRUE

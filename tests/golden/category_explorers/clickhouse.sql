@@ -1,7 +1,7 @@
 WITH "seg_orders" AS (
   SELECT
     "g"."entity_key" AS "entity_key",
-    COUNT("g"."a1") AS "a1"
+    toNullable(COUNT("g"."a1")) AS "a1"
   FROM (
     SELECT
       "r"."customer_id" AS "entity_key",

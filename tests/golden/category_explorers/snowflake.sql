@@ -1,23 +1,23 @@
-WITH "seg_orders" AS (
+WITH "SEG_ORDERS" AS (
   SELECT
-    "g"."entity_key" AS "entity_key",
-    COUNT("g"."a1") AS "a1"
+    "G"."ENTITY_KEY" AS "ENTITY_KEY",
+    COUNT("G"."A1") AS "A1"
   FROM (
     SELECT
-      "r"."customer_id" AS "entity_key",
-      MAX(CASE WHEN "r"."status" = 'paid' AND NOT "r"."category" IS NULL THEN 1 END) AS "a1"
-    FROM "orders" AS "r"
+      "R"."CUSTOMER_ID" AS "ENTITY_KEY",
+      MAX(CASE WHEN "R"."STATUS" = 'paid' AND NOT "R"."CATEGORY" IS NULL THEN 1 END) AS "A1"
+    FROM "ORDERS" AS "R"
     GROUP BY
-      "r"."customer_id",
-      "r"."category"
-  ) AS "g"
+      "R"."CUSTOMER_ID",
+      "R"."CATEGORY"
+  ) AS "G"
   GROUP BY
-    "g"."entity_key"
+    "G"."ENTITY_KEY"
 )
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
-LEFT JOIN "seg_orders" AS "rel1"
-  ON "rel1"."entity_key" = "e"."customer_id"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
+LEFT JOIN "SEG_ORDERS" AS "REL1"
+  ON "REL1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
 WHERE
-  COALESCE("rel1"."a1", 0) >= 3
+  COALESCE("REL1"."A1", 0) >= 3

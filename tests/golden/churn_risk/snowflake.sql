@@ -1,17 +1,17 @@
-WITH "seg_orders" AS (
+WITH "SEG_ORDERS" AS (
   SELECT
-    "r"."customer_id" AS "entity_key",
-    MAX("r"."created_at") AS "a1",
-    SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END) AS "a2"
-  FROM "orders" AS "r"
+    "R"."CUSTOMER_ID" AS "ENTITY_KEY",
+    MAX("R"."CREATED_AT") AS "A1",
+    SUM(CASE WHEN "R"."STATUS" = 'paid' THEN "R"."AMOUNT" END) AS "A2"
+  FROM "ORDERS" AS "R"
   GROUP BY
-    "r"."customer_id"
+    "R"."CUSTOMER_ID"
 )
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
-LEFT JOIN "seg_orders" AS "rel1"
-  ON "rel1"."entity_key" = "e"."customer_id"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
+LEFT JOIN "SEG_ORDERS" AS "REL1"
+  ON "REL1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
 WHERE
-  "rel1"."a1" < CAST('2026-01-01 00:00:00' AS TIMESTAMP)
-  AND COALESCE("rel1"."a2", 0) >= 200
+  "REL1"."A1" < CAST('2026-01-01 00:00:00' AS TIMESTAMP)
+  AND COALESCE("REL1"."A2", 0) >= 200

@@ -1,25 +1,25 @@
-WITH "seg_orders" AS (
+WITH "SEG_ORDERS" AS (
   SELECT
-    "r"."customer_id" AS "entity_key",
+    "R"."CUSTOMER_ID" AS "ENTITY_KEY",
     COUNT(
       CASE
-        WHEN "r"."created_at" >= CAST('2026-01-02 00:00:00' AS TIMESTAMP)
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        WHEN "R"."CREATED_AT" >= CAST('2026-01-02 00:00:00' AS TIMESTAMP)
+        AND "R"."CREATED_AT" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
         THEN 1
       END
-    ) AS "a1"
-  FROM "orders" AS "r"
+    ) AS "A1"
+  FROM "ORDERS" AS "R"
   WHERE
-    "r"."created_at" >= CAST('2026-01-02 00:00:00' AS TIMESTAMP)
-    AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    "R"."CREATED_AT" >= CAST('2026-01-02 00:00:00' AS TIMESTAMP)
+    AND "R"."CREATED_AT" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
   GROUP BY
-    "r"."customer_id"
+    "R"."CUSTOMER_ID"
 )
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
-LEFT JOIN "seg_orders" AS "rel1"
-  ON "rel1"."entity_key" = "e"."customer_id"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
+LEFT JOIN "SEG_ORDERS" AS "REL1"
+  ON "REL1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
 WHERE
-  "e"."last_seen_at" < CAST('2026-04-01 00:00:00' AS TIMESTAMP)
-  AND COALESCE("rel1"."a1", 0) = 0
+  "E"."LAST_SEEN_AT" < CAST('2026-04-01 00:00:00' AS TIMESTAMP)
+  AND COALESCE("REL1"."A1", 0) = 0

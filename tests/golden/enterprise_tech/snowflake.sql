@@ -1,5 +1,5 @@
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
 WHERE
-  "e"."industry" = 'tech' AND "e"."company_size" >= 500
+  "E"."INDUSTRY" = 'tech' AND "E"."COMPANY_SIZE" >= 500

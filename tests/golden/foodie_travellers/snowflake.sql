@@ -1,7 +1,7 @@
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
 WHERE
-  ARRAY_CONTAINS(CAST('cooking' AS VARIANT), "e"."interests")
-  AND ARRAY_CONTAINS(CAST('travel' AS VARIANT), "e"."interests")
-  AND "e"."is_subscribed" = TRUE
+  ARRAY_CONTAINS(CAST('cooking' AS VARIANT), "E"."INTERESTS")
+  AND ARRAY_CONTAINS(CAST('travel' AS VARIANT), "E"."INTERESTS")
+  AND "E"."IS_SUBSCRIBED" = TRUE

@@ -2,6 +2,6 @@ SELECT
   `e`.`customer_id`
 FROM `customers` AS `e`
 WHERE
-  `e`.`email` LIKE '%@gmail.com' ESCAPE '!'
+  ENDS_WITH(`e`.`email`, '@gmail.com')
   AND `e`.`is_subscribed` = TRUE
   AND `e`.`signup_date` >= CAST('2023-01-01' AS DATE)

@@ -1,7 +1,7 @@
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
 WHERE
-  "e"."email" LIKE '%@gmail.com' ESCAPE '!'
-  AND "e"."is_subscribed" = TRUE
-  AND "e"."signup_date" >= CAST('2023-01-01' AS DATE)
+  "E"."EMAIL" LIKE '%@gmail.com' ESCAPE '!'
+  AND "E"."IS_SUBSCRIBED" = TRUE
+  AND "E"."SIGNUP_DATE" >= CAST('2023-01-01' AS DATE)

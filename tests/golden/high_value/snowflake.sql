@@ -1,25 +1,25 @@
-WITH "seg_orders" AS (
+WITH "SEG_ORDERS" AS (
   SELECT
-    "r"."customer_id" AS "entity_key",
-    SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END) AS "a1"
-  FROM "orders" AS "r"
+    "R"."CUSTOMER_ID" AS "ENTITY_KEY",
+    SUM(CASE WHEN "R"."STATUS" = 'paid' THEN "R"."AMOUNT" END) AS "A1"
+  FROM "ORDERS" AS "R"
   GROUP BY
-    "r"."customer_id"
-), "pct1" AS (
+    "R"."CUSTOMER_ID"
+), "PCT1" AS (
   SELECT
-    "e"."customer_id" AS "entity_key",
-    RANK() OVER (ORDER BY COALESCE("rel1"."a1", 0) DESC NULLS LAST) AS "rnk",
-    COUNT(*) OVER () AS "cnt"
-  FROM "customers" AS "e"
-  LEFT JOIN "seg_orders" AS "rel1"
-    ON "rel1"."entity_key" = "e"."customer_id"
+    "E"."CUSTOMER_ID" AS "ENTITY_KEY",
+    RANK() OVER (ORDER BY COALESCE("REL1"."A1", 0) DESC NULLS LAST) AS "RNK",
+    COUNT(*) OVER () AS "CNT"
+  FROM "CUSTOMERS" AS "E"
+  LEFT JOIN "SEG_ORDERS" AS "REL1"
+    ON "REL1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
 )
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
-LEFT JOIN "pct1" AS "pct1"
-  ON "pct1"."entity_key" = "e"."customer_id"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
+LEFT JOIN "PCT1" AS "PCT1"
+  ON "PCT1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
 WHERE
   10 * (
-    "pct1"."rnk" - 1
-  ) < 1 * "pct1"."cnt"
+    "PCT1"."RNK" - 1
+  ) < 1 * "PCT1"."CNT"

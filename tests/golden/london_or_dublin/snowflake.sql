@@ -1,5 +1,5 @@
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
 WHERE
-  "e"."city" IN ('London', 'Dublin')
+  "E"."CITY" IN ('London', 'Dublin')

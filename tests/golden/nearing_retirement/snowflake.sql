@@ -1,5 +1,5 @@
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
 WHERE
-  "e"."life_stage" = 'empty_nester' AND "e"."age" >= 55
+  "E"."LIFE_STAGE" = 'empty_nester' AND "E"."AGE" >= 55

@@ -1,7 +1,7 @@
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    MIN("r"."created_at") AS "a1"
+    toNullable(MIN("r"."created_at")) AS "a1"
   FROM "orders" AS "r"
   GROUP BY
     "r"."customer_id"

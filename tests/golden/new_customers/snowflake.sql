@@ -1,16 +1,16 @@
-WITH "seg_orders" AS (
+WITH "SEG_ORDERS" AS (
   SELECT
-    "r"."customer_id" AS "entity_key",
-    MIN("r"."created_at") AS "a1"
-  FROM "orders" AS "r"
+    "R"."CUSTOMER_ID" AS "ENTITY_KEY",
+    MIN("R"."CREATED_AT") AS "A1"
+  FROM "ORDERS" AS "R"
   GROUP BY
-    "r"."customer_id"
+    "R"."CUSTOMER_ID"
 )
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
-LEFT JOIN "seg_orders" AS "rel1"
-  ON "rel1"."entity_key" = "e"."customer_id"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
+LEFT JOIN "SEG_ORDERS" AS "REL1"
+  ON "REL1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
 WHERE
-  "rel1"."a1" >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
-  AND "rel1"."a1" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+  "REL1"."A1" >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
+  AND "REL1"."A1" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)

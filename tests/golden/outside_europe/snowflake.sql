@@ -1,7 +1,7 @@
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
 WHERE
   (
-    NOT "e"."region" IN ('UK', 'IE', 'DE', 'FR', 'ES') OR "e"."region" IS NULL
+    NOT "E"."REGION" IN ('UK', 'IE', 'DE', 'FR', 'ES') OR "E"."REGION" IS NULL
   )

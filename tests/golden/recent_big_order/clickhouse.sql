@@ -1,13 +1,15 @@
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    COUNT(
-      CASE
-        WHEN "r"."created_at" >= CAST('2026-06-01 00:00:00' AS Nullable(DateTime))
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
-        AND "r"."amount" > 100
-        THEN 1
-      END
+    toNullable(
+      COUNT(
+        CASE
+          WHEN "r"."created_at" >= CAST('2026-06-01 00:00:00' AS Nullable(DateTime))
+          AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+          AND "r"."amount" > 100
+          THEN 1
+        END
+      )
     ) AS "a1"
   FROM "orders" AS "r"
   WHERE

@@ -1,13 +1,15 @@
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    COUNT(CASE WHEN "r"."status" = 'paid' THEN 1 END) AS "a1",
-    COUNT(
-      CASE
-        WHEN "r"."created_at" >= CAST('2026-04-02 00:00:00' AS Nullable(DateTime))
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
-        THEN 1
-      END
+    toNullable(COUNT(CASE WHEN "r"."status" = 'paid' THEN 1 END)) AS "a1",
+    toNullable(
+      COUNT(
+        CASE
+          WHEN "r"."created_at" >= CAST('2026-04-02 00:00:00' AS Nullable(DateTime))
+          AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+          THEN 1
+        END
+      )
     ) AS "a2"
   FROM "orders" AS "r"
   GROUP BY

@@ -1,22 +1,26 @@
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    MAX("r"."created_at") AS "a1",
-    COUNT(
-      CASE
-        WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime))
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
-        AND "r"."status" = 'paid'
-        THEN 1
-      END
+    toNullable(MAX("r"."created_at")) AS "a1",
+    toNullable(
+      COUNT(
+        CASE
+          WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime))
+          AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+          AND "r"."status" = 'paid'
+          THEN 1
+        END
+      )
     ) AS "a2",
-    SUM(
-      CASE
-        WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime))
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
-        AND "r"."status" = 'paid'
-        THEN "r"."amount"
-      END
+    toNullable(
+      SUM(
+        CASE
+          WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime))
+          AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+          AND "r"."status" = 'paid'
+          THEN "r"."amount"
+        END
+      )
     ) AS "a3"
   FROM "orders" AS "r"
   GROUP BY

@@ -1,34 +1,34 @@
-WITH "seg_orders" AS (
+WITH "SEG_ORDERS" AS (
   SELECT
-    "r"."customer_id" AS "entity_key",
-    MAX("r"."created_at") AS "a1",
+    "R"."CUSTOMER_ID" AS "ENTITY_KEY",
+    MAX("R"."CREATED_AT") AS "A1",
     COUNT(
       CASE
-        WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."status" = 'paid'
+        WHEN "R"."CREATED_AT" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
+        AND "R"."CREATED_AT" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        AND "R"."STATUS" = 'paid'
         THEN 1
       END
-    ) AS "a2",
+    ) AS "A2",
     SUM(
       CASE
-        WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."status" = 'paid'
-        THEN "r"."amount"
+        WHEN "R"."CREATED_AT" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
+        AND "R"."CREATED_AT" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        AND "R"."STATUS" = 'paid'
+        THEN "R"."AMOUNT"
       END
-    ) AS "a3"
-  FROM "orders" AS "r"
+    ) AS "A3"
+  FROM "ORDERS" AS "R"
   GROUP BY
-    "r"."customer_id"
+    "R"."CUSTOMER_ID"
 )
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
-LEFT JOIN "seg_orders" AS "rel1"
-  ON "rel1"."entity_key" = "e"."customer_id"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
+LEFT JOIN "SEG_ORDERS" AS "REL1"
+  ON "REL1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
 WHERE
-  "rel1"."a1" >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
-  AND "rel1"."a1" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-  AND COALESCE("rel1"."a2", 0) >= 5
-  AND COALESCE("rel1"."a3", 0) >= 300
+  "REL1"."A1" >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
+  AND "REL1"."A1" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+  AND COALESCE("REL1"."A2", 0) >= 5
+  AND COALESCE("REL1"."A3", 0) >= 300

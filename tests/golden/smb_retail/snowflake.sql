@@ -1,5 +1,5 @@
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
 WHERE
-  "e"."industry" = 'retail' AND "e"."company_size" >= 1 AND "e"."company_size" <= 49
+  "E"."INDUSTRY" = 'retail' AND "E"."COMPANY_SIZE" >= 1 AND "E"."COMPANY_SIZE" <= 49

@@ -1,16 +1,16 @@
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END) AS "a1",
-    MAX("r"."created_at") AS "a2"
+    toNullable(SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END)) AS "a1",
+    toNullable(MAX("r"."created_at")) AS "a2"
   FROM "orders" AS "r"
   GROUP BY
     "r"."customer_id"
 ), "pct1" AS (
   SELECT
     "e"."customer_id" AS "entity_key",
-    RANK() OVER (ORDER BY COALESCE("rel1"."a1", 0) DESC) AS "rnk",
-    COUNT(*) OVER () AS "cnt"
+    toNullable(RANK() OVER (ORDER BY COALESCE("rel1"."a1", 0) DESC)) AS "rnk",
+    toNullable(COUNT(*) OVER ()) AS "cnt"
   FROM "customers" AS "e"
   LEFT JOIN "seg_orders" AS "rel1"
     ON "rel1"."entity_key" = "e"."customer_id"

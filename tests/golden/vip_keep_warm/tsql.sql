@@ -29,6 +29,6 @@ WHERE
     [pct1].[rnk] - 1
   ) < 1 * [pct1].[cnt]
   AND (
-    NOT COALESCE([rel1].[a2] < CAST('2026-01-01 00:00:00' AS DATETIME2), (1 = 0))
+    CASE WHEN [rel1].[a2] < CAST('2026-01-01 00:00:00' AS DATETIME2) THEN 1 ELSE 0 END = 0
     OR COALESCE([rel1].[a1], 0) < 200
   )

@@ -1,6 +1,6 @@
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
 WHERE
-  ARRAY_CONTAINS(CAST('yoga' AS VARIANT), "e"."interests")
-  OR ARRAY_CONTAINS(CAST('running' AS VARIANT), "e"."interests")
+  ARRAY_CONTAINS(CAST('yoga' AS VARIANT), "E"."INTERESTS")
+  OR ARRAY_CONTAINS(CAST('running' AS VARIANT), "E"."INTERESTS")

@@ -1,5 +1,5 @@
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
 WHERE
-  "e"."life_stage" = 'family' AND "e"."age" < 45
+  "E"."LIFE_STAGE" = 'family' AND "E"."AGE" < 45

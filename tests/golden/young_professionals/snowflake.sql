@@ -1,5 +1,5 @@
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
 WHERE
-  "e"."age" >= 25 AND "e"."age" <= 34 AND "e"."life_stage" = 'young_professional'
+  "E"."AGE" >= 25 AND "E"."AGE" <= 34 AND "E"."LIFE_STAGE" = 'young_professional'
