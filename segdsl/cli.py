@@ -59,6 +59,32 @@ def format_option(func: F) -> F:
                         help="How to print diagnostics.")(func)
 
 
+def target_options(func: F) -> F:
+    """--db TARGET, --engine spark and --master URL: where run, sizes and materialize run."""
+    func = click.option("--master", metavar="URL",
+                        help="Spark master URL (default local[*]); with --engine spark.")(func)
+    func = click.option("--engine", type=click.Choice(["spark"], case_sensitive=False),
+                        help="Run on Apache Spark instead of a --db database.")(func)
+    return click.option("--db", "target", metavar="TARGET",
+                        help="A DuckDB file, or a database URL: postgresql://…, sqlite:///…, mysql://…, "
+                             "or any SQLAlchemy URL. With --engine spark: the Spark database to use "
+                             "(optional).")(func)
+
+
+def resolve_target(target: str | None, engine: str | None, master: str | None) -> Any:
+    """The runners.Target for the --db/--engine/--master options; usage errors exit 2."""
+    from segdsl.runners.base import resolve
+
+    if target is None and engine is None:
+        raise click.UsageError("give --db TARGET (a DuckDB file or a database URL), or --engine spark")
+    if master is not None and engine is None:
+        raise click.UsageError("--master only applies with --engine spark")
+    try:
+        return resolve(target, engine)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--db") from None
+
+
 def _emit(diagnostics: list[Diagnostic], output_format: str = "text") -> None:
     from segdsl import render
 

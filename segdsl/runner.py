@@ -1,14 +1,15 @@
-"""Run compiled segments on an embedded DuckDB database and report members.
+"""Running segments: the result of a run, and the DuckDB connection the insights share.
 
-Database problems (missing file, a table or column the schema names that is not there)
-become one-line SEG302 diagnostics that say what to do, never a traceback.
+Running on any database (DuckDB, PostgreSQL, SQLite, MySQL, SQLAlchemy URLs, Spark) goes
+through the adapters in segdsl/runners/. Database problems (missing file, a table or column
+the schema names that is not there) become one-line SEG302 diagnostics that say what to do,
+never a traceback.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,28 +62,17 @@ def execute(connection: Any, sql: str, schema: Schema, db_path: str) -> Any:
                              db_path) from None
 
 
-def run_segment(segment: ir.Segment, schema: Schema, db_path: str, as_of: dt.date | None = None,
+def run_segment(segment: ir.Segment, schema: Schema, db: str | Any, as_of: dt.date | None = None,
                 limit: int = 10) -> RunResult:
-    from segdsl.compiler import segment_sql
-    from segdsl.sql.builder import table_expr
+    """Members of one segment on a database: a DuckDB path, a ``--db`` target, or an open
+    :class:`segdsl.runners.Database` (see segdsl/runners/segments.py)."""
+    from segdsl.runners import Database, open_database
+    from segdsl.runners.segments import run_segment as run_on
 
-    sql = segment_sql(segment, schema, "duckdb", as_of)
-    connection = connect(db_path)
-    try:
-        started = time.perf_counter()
-        relation = execute(connection, f"SELECT COUNT(*) FROM ({sql}) AS members", schema, db_path)
-        members = int(relation.fetchone()[0])
-        total_sql = f"SELECT COUNT(*) FROM {table_expr(schema.table).sql(dialect='duckdb', identify=True)}"
-        total = int(execute(connection, total_sql, schema, db_path).fetchone()[0])
-        key = '"' + schema.key.replace('"', '""') + '"'
-        sample_sql = f"SELECT * FROM ({sql}) AS members ORDER BY {key} LIMIT {int(limit)}"
-        cursor = execute(connection, sample_sql, schema, db_path)
-        sample = [tuple(row) for row in cursor.fetchall()]
-        columns = [d[0] for d in cursor.description]
-        seconds = time.perf_counter() - started
-    finally:
-        connection.close()
-    return RunResult(segment.name, members, total, sample, columns, seconds, sql)
+    if isinstance(db, Database):
+        return run_on(db, segment, schema, as_of, limit)
+    with open_database(db, read_only=True) as opened:
+        return run_on(opened, segment, schema, as_of, limit)
 
 
 def _first_line(error: BaseException) -> str:

@@ -100,28 +100,29 @@ def test_failed_run_leaves_no_file(tmp_path: Path, example_schema: Schema) -> No
     assert list(folder.iterdir()) == [] and stdout == ""
 
 
-def test_failure_after_copy_removes_the_temporary_file(tmp_path: Path, db: Path, example_schema: Schema,
+def test_failure_after_copy_removes_the_temporary_file(tmp_path: Path, db: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import segdsl.commands.run as run_module
+    import segdsl.runners.members_file as members_file
+    from segdsl.runners import open_database
 
     def refuse(source: str, target: str) -> None:
         assert Path(source).exists() and Path(source).parent == tmp_path  # written next to the target
         raise OSError("disk full")
 
-    monkeypatch.setattr(run_module.os, "replace", refuse)
-    with pytest.raises(OSError, match="disk full"):
-        run_module.write_members('SELECT 1 AS "customer_id"', example_schema, str(db),
-                                 str(tmp_path / "members.csv"), run_module.OUT_FORMATS[".csv"])
+    monkeypatch.setattr(members_file.os, "replace", refuse)
+    with open_database(str(db), read_only=True) as database, pytest.raises(OSError, match="disk full"):
+        members_file.write_members(database, 'SELECT 1 AS "customer_id"', "customer_id",
+                                   str(tmp_path / "members.csv"), 3)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_query_error_during_copy_removes_the_temporary_file(tmp_path: Path, db: Path,
-                                                            example_schema: Schema) -> None:
-    from segdsl.commands.run import OUT_FORMATS, write_members
+def test_query_error_during_copy_removes_the_temporary_file(tmp_path: Path, db: Path) -> None:
     from segdsl.diagnostics import SegdslError
+    from segdsl.runners import open_database
+    from segdsl.runners.members_file import write_members
 
     failing = ('SELECT CASE WHEN i = 150000 THEN error(\'boom\') ELSE i END AS "customer_id" '
                "FROM range(200000) AS t(i)")
-    with pytest.raises(SegdslError, match="boom"):
-        write_members(failing, example_schema, str(db), str(tmp_path / "m.parquet"), OUT_FORMATS[".parquet"])
+    with open_database(str(db), read_only=True) as database, pytest.raises(SegdslError, match="boom"):
+        write_members(database, failing, "customer_id", str(tmp_path / "m.parquet"), 3)
     assert list(tmp_path.iterdir()) == []

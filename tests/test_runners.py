@@ -506,3 +506,64 @@ def test_spark_ddl_runs(tmp_path: Path) -> None:
     finally:
         spark.sql(f"DROP DATABASE {database} CASCADE")
         engine.close()
+
+
+def test_spark_cli_run_and_sizes_in_process(parquet_dataset: tuple[Path, Any], tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """``segdsl run`` and ``segdsl sizes`` with ``--engine spark``: the hand-checked members, and
+    every example counted in one query (sizes' snapshot goes to the state folder)."""
+    import json
+
+    from segdsl.cli import main
+    from tests.test_execution import EXAMPLE_MEMBERS
+
+    spark_session()
+    folder, _ = parquet_dataset
+    monkeypatch.setenv("SEGDSL_STATE_DIR", str(tmp_path / "state"))
+    common = ["--engine", "spark", "--master", "local[1]", "--schema", str(folder / "schema.yml"),
+              "--as-of", AS_OF.isoformat()]
+
+    def cli(*args: str) -> str:
+        with pytest.raises(SystemExit) as exit_code:
+            main([*args, *common])
+        captured = capsys.readouterr()
+        assert exit_code.value.code == 0, captured.err
+        return captured.out
+
+    out = cli("run", str(EXAMPLES / "segments"), "--segment", "uk_frequent", "--format", "json")
+    expected = sorted(EXAMPLE_MEMBERS["uk_frequent"])
+    assert json.loads(out) == {"segment": "uk_frequent", "members": len(expected), "total": len(CUSTOMERS),
+                               "sample": expected[:10]}
+    out = cli("run", str(EXAMPLES / "segments"), "--segment", "high_value", "--format", "csv")
+    assert out == "customer_id\n" + "".join(f"{k}\n" for k in sorted(EXAMPLE_MEMBERS["high_value"]))
+    data = json.loads(cli("sizes", str(EXAMPLES / "segments"), "--format", "json"))
+    assert {s["segment"]: s["members"] for s in data["segments"]} == \
+        {name: len(members) for name, members in EXAMPLE_MEMBERS.items()}
+    assert data["total"] == len(CUSTOMERS)
+    assert Path(data["snapshot"]).parent == tmp_path / "state" / "sizes"
+
+
+def test_spark_started_by_the_cli_leaves_nothing_behind(parquet_dataset: tuple[Path, Any],
+                                                        tmp_path: Path) -> None:
+    """A fresh Spark session (a new process) keeps its metastore, derby.log and warehouse in a
+    temporary folder it removes, and prints no WARN lines."""
+    import subprocess
+
+    from tests.test_execution import EXAMPLE_MEMBERS
+
+    spark_session()  # skips (or fails under CI) when Spark cannot run here
+    folder, _ = parquet_dataset
+    work = tmp_path / "work"
+    work.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "segdsl", "run", str(EXAMPLES / "segments"), "--segment", "dormant",
+         "--engine", "spark", "--master", "local[1]", "--schema", str(folder / "schema.yml"),
+         "--as-of", AS_OF.isoformat(), "--format", "csv"],
+        cwd=work, capture_output=True, text=True, timeout=300,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "TMPDIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "customer_id\n" + "".join(f"{k}\n" for k in sorted(EXAMPLE_MEMBERS["dormant"]))
+    assert result.stderr == ""
+    assert list(work.iterdir()) == []
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("segdsl-spark-")]

@@ -225,10 +225,10 @@ def test_errors_in_segment_files_exit_1(project: Path) -> None:
 
 def test_every_example_counts_on_the_demo_schema(tmp_path: Path, example_schema: Schema) -> None:
     """All example segments in one query, the same counts as one query per segment."""
-    from segdsl.insights.database import Database
-    from segdsl.insights.sizes import count_members
     from segdsl.project import build_program, read_sources
     from segdsl.runner import run_segment
+    from segdsl.runners import open_database
+    from segdsl.runners.segments import count_members
 
     db = make_small_db(tmp_path / "small.duckdb", example_schema)
     sources, _ = read_sources([str(EXAMPLES / "segments")])
@@ -237,8 +237,8 @@ def test_every_example_counts_on_the_demo_schema(tmp_path: Path, example_schema:
     import datetime as dt
 
     as_of = dt.date(2026, 6, 30)
-    with Database(str(db), example_schema) as database:
-        total, counts = count_members(database, segments, as_of)
-    assert total == 10
-    for segment, count in zip(segments, counts, strict=True):
-        assert count == run_segment(segment, example_schema, str(db), as_of).members, segment.name
+    with open_database(str(db), read_only=True) as database:
+        total, counts = count_members(database, segments, example_schema, as_of)
+        assert total == 10
+        for segment, count in zip(segments, counts, strict=True):
+            assert count == run_segment(segment, example_schema, database, as_of).members, segment.name

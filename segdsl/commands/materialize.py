@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from segdsl.cli import Failed, _emit, as_of_option, load_program, schema_option
+from segdsl.cli import (
+    Failed,
+    _emit,
+    as_of_option,
+    load_program,
+    resolve_target,
+    schema_option,
+    target_options,
+)
 
 if TYPE_CHECKING:
     from segdsl import ir
@@ -24,14 +32,9 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--db", "target", metavar="TARGET",
-              help="A DuckDB file, or a database URL: postgresql://…, sqlite:///…, mysql://…, or "
-                   "any SQLAlchemy URL. With --engine spark: the Spark database to use (optional).")
+@target_options
 @click.option("--table", required=True, help="The membership table to replace (may be "
                                                "schema-qualified: marketing.segments).")
-@click.option("--engine", type=click.Choice(["spark"], case_sensitive=False),
-              help="Run on Apache Spark instead of a --db database.")
-@click.option("--master", metavar="URL", help="Spark master URL (default local[*]); with --engine spark.")
 @schema_option
 @as_of_option
 @click.option("--segment", "only", multiple=True, metavar="NAME",
@@ -40,18 +43,9 @@ def materialize(paths: tuple[str, ...], target: str | None, table: str, engine: 
                 master: str | None, schema_path: str | None, as_of: dt.date | None,
                 only: tuple[str, ...]) -> None:
     """Write the membership table (key + one boolean column per segment) and swap it in atomically."""
-    from segdsl.runners import base
-
     if not paths:
         raise click.UsageError("give at least one segment file or folder")
-    if target is None and engine is None:
-        raise click.UsageError("give --db TARGET (a DuckDB file or a database URL), or --engine spark")
-    if master is not None and engine is None:
-        raise click.UsageError("--master only applies with --engine spark")
-    try:
-        resolved = base.resolve(target, engine)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--db") from None
+    resolved = resolve_target(target, engine, master)
     from segdsl.runners.materialize import table_parts
 
     try:

@@ -1,7 +1,9 @@
-"""``segdsl run``: members of one segment on DuckDB, shown, printed for tools, or saved.
+"""``segdsl run``: members of one segment on any database, shown, printed for tools, or saved.
 
-``--out`` writes every member key with DuckDB's COPY into a temporary file next to the target
-and renames it into place, so a failed run never leaves a half-written file behind.
+``--db`` takes a DuckDB file or a database URL, ``--engine spark`` runs on Spark (see
+segdsl/runners). The segment's query runs once whatever the output: its first members come
+with their count, and ``--out`` (segdsl/runners/members_file.py) writes every key to a
+temporary file renamed into place, so a failed run never leaves a half-written file.
 """
 
 from __future__ import annotations
@@ -9,8 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
-import secrets
 import sys
 from typing import Any
 
@@ -22,17 +22,16 @@ from segdsl.cli import (
     as_of_option,
     load_program,
     pick_segment,
+    resolve_target,
     schema_option,
+    target_options,
 )
-
-OUT_FORMATS = {".csv": "FORMAT CSV, HEADER", ".parquet": "FORMAT PARQUET"}
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("-e", "--expr", help="Run this expression instead of a segment file.")
-@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False),
-              help="DuckDB database file.")
+@target_options
 @schema_option
 @as_of_option
 @click.option("--segment", help="Which segment to run when the files define several.")
@@ -43,26 +42,50 @@ OUT_FORMATS = {".csv": "FORMAT CSV, HEADER", ".parquet": "FORMAT PARQUET"}
 @click.option("--format", "output_format", default="table", show_default=True,
               type=click.Choice(["table", "csv", "json"]),
               help="table: summary and first members; csv: every member key; json: summary and sample.")
-def run(paths: tuple[str, ...], expr: str | None, db_path: str, schema_path: str | None,
-        as_of: dt.date | None, segment: str | None, limit: int, out_path: str | None,
-        output_format: str) -> None:
-    """Run a segment on DuckDB: print the member count and the first members."""
-    copy_options = out_options(out_path) if out_path else None
-    program = load_program(paths, expr, schema_path, "duckdb")
+def run(paths: tuple[str, ...], expr: str | None, target: str | None, engine: str | None,
+        master: str | None, schema_path: str | None, as_of: dt.date | None, segment: str | None,
+        limit: int, out_path: str | None, output_format: str) -> None:
+    """Run a segment on a database: print the member count and the first members."""
+    from segdsl.runners.members_file import copy_options
+
+    resolved = resolve_target(target, engine, master)
+    if out_path:
+        try:
+            copy_options(out_path)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="'--out'") from None
+    program = load_program(paths, expr, schema_path, resolved.dialect)
     _emit(program.diagnostics)
     if program.errors:
         raise Failed
     chosen = pick_segment(program, segment, expr)
-    from segdsl.compiler import segment_sql
-    from segdsl.runner import run_segment
+    problems = program.dialect_diagnostics([chosen.name])
+    if problems:
+        _emit(problems)
+        raise Failed
 
-    sql = segment_sql(chosen, program.schema, "duckdb", as_of)
-    if out_path and copy_options:
-        write_members(sql, program.schema, db_path, out_path, copy_options)
+    from segdsl.insights.console import spinner
+    from segdsl.runners import open_database
+    from segdsl.runners import segments as on_db
+
+    with spinner(f"running {chosen.name} on {resolved.display}…"), \
+            open_database(resolved, master=master, read_only=True) as db:
+        if output_format == "csv" and not out_path:
+            on_db.check(db, program.schema, [chosen.pred])
+            rows = db.query(on_db.render(db, on_db.ordered_members(db, chosen, program.schema, as_of)))
+        elif out_path:
+            result = write_out(db, chosen, program.schema, as_of, out_path, limit)
+            rows = []
+        else:
+            result = on_db.run_segment(db, chosen, program.schema, as_of, limit)
     if output_format == "csv":
-        print_csv(sql, program.schema, db_path)
+        if out_path:
+            click.echo(f"wrote {result.members:,} members to {out_path}", err=True)
+            return
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow([program.schema.key])
+        writer.writerows(rows)
         return
-    result = run_segment(chosen, program.schema, db_path, as_of, limit)
     if output_format == "json":
         body: dict[str, Any] = {"segment": result.segment, "members": result.members, "total": result.total,
                                 "sample": [row[0] for row in result.sample]}
@@ -73,51 +96,20 @@ def run(paths: tuple[str, ...], expr: str | None, db_path: str, schema_path: str
         click.echo(f"wrote {result.members:,} members to {out_path}")
 
 
-def out_options(out_path: str) -> str:
-    """COPY options for the file's extension; anything else is a usage error (exit 2)."""
-    extension = os.path.splitext(out_path)[1].lower()
-    if extension not in OUT_FORMATS:
-        raise click.BadParameter(f"'{out_path}' must end in .csv or .parquet", param_hint="'--out'")
-    return OUT_FORMATS[extension]
+def write_out(db: Any, segment: Any, schema: Any, as_of: dt.date | None, out_path: str, limit: int) -> Any:
+    """Every member key to ``out_path``; the summary comes from the same single run."""
+    import time
 
+    from segdsl.runner import RunResult
+    from segdsl.runners import segments as on_db
+    from segdsl.runners.members_file import write_members
 
-def write_members(sql: str, schema: Any, db_path: str, out_path: str, options: str) -> None:
-    """COPY the member keys (sorted) to a temporary file in the target's folder, then rename it."""
-    from segdsl.runner import connect, database_error, execute
-
-    folder = os.path.dirname(os.path.abspath(out_path))
-    if not os.path.isdir(folder):
-        raise database_error(f"cannot write {out_path}: the folder {folder} does not exist",
-                             "create the folder first, or choose another --out path", out_path)
-    connection = connect(db_path)
-    # a fresh name, not mkstemp: DuckDB creates the file itself, with the usual permissions
-    temporary = os.path.join(folder, f".{os.path.basename(out_path)}.{secrets.token_hex(6)}.tmp")
-    try:
-        key = _quote(schema.key)
-        target = temporary.replace("'", "''")
-        execute(connection, f"COPY (SELECT * FROM ({sql}) AS members ORDER BY {key}) TO '{target}' ({options})",
-                schema, db_path)
-        os.replace(temporary, out_path)
-    finally:
-        connection.close()
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
-def print_csv(sql: str, schema: Any, db_path: str) -> None:
-    """Header and every member key, streamed in key order."""
-    from segdsl.runner import connect, execute
-
-    connection = connect(db_path)
-    try:
-        cursor = execute(connection, f"SELECT * FROM ({sql}) AS members ORDER BY {_quote(schema.key)}",
-                         schema, db_path)
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow([d[0] for d in cursor.description])
-        while rows := cursor.fetchmany(10_000):
-            writer.writerows(rows)
-    finally:
-        connection.close()
+    on_db.check(db, schema, [segment.pred])
+    started = time.perf_counter()
+    ordered = on_db.render(db, on_db.ordered_members(db, segment, schema, as_of))
+    members, sample = write_members(db, ordered, schema.key, out_path, limit)
+    total = on_db.count_entities(db, schema)
+    return RunResult(segment.name, members, total, sample, [schema.key], time.perf_counter() - started, ordered)
 
 
 def print_table(result: Any, entity: str) -> None:
@@ -143,7 +135,3 @@ def print_table(result: Any, entity: str) -> None:
         for row in result.sample:
             table.add_row(*(str(value) for value in row))
         console.print(table)
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -6,36 +6,44 @@ import datetime as dt
 
 import click
 
-from segdsl.cli import as_of_option, schema_option
-from segdsl.insights.console import db_option, load_checked, output_format_option, select_segments
+from segdsl.cli import as_of_option, resolve_target, schema_option, target_options
+from segdsl.insights.console import load_checked, output_format_option, select_segments
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@db_option
+@target_options
 @schema_option
 @as_of_option
 @click.option("--segment", "names", multiple=True, metavar="NAME",
               help="Count only this segment (repeat for several; default: every segment).")
 @click.option("--no-snapshot", is_flag=True,
-              help="Do not record these counts (they are kept in DB.segdsl-sizes.json for the change column).")
+              help="Do not record these counts (kept in FILE.segdsl-sizes.json beside a database file, "
+                   "else in segdsl's state folder, for the change column).")
 @output_format_option
-def sizes(paths: tuple[str, ...], db_path: str, schema_path: str | None, as_of: dt.date | None,
-          names: tuple[str, ...], no_snapshot: bool, output_format: str) -> None:
+def sizes(paths: tuple[str, ...], target: str | None, engine: str | None, master: str | None,
+          schema_path: str | None, as_of: dt.date | None, names: tuple[str, ...], no_snapshot: bool,
+          output_format: str) -> None:
     """Members of every segment and their share of all entities, in one pass over the data.
 
-    The change since the previous run is shown when a snapshot of it exists next to the
-    database (FILE.segdsl-sizes.json); each run records a new one unless --no-snapshot.
+    The change since the previous run is shown when a snapshot of it exists (FILE.segdsl-sizes.json
+    next to a DuckDB or SQLite file; for servers and Spark, in segdsl's state folder); each run
+    records a new one unless --no-snapshot.
     """
     from segdsl.insights import console
     from segdsl.insights.sizes import compute_sizes, save_snapshot
+    from segdsl.insights.snapshots import snapshot_path
+    from segdsl.runners import open_database
 
-    program = load_checked(paths, None, schema_path, output_format)
+    resolved = resolve_target(target, engine, master)
+    program = load_checked(paths, None, schema_path, output_format, resolved.dialect)
     segments = select_segments(program, names, paths)
-    with console.spinner(f"counting {len(segments)} segments in one query…"):
-        result = compute_sizes(db_path, program.schema, segments, as_of)
+    snapshot = snapshot_path(resolved, master, program.schema.table)
+    with console.spinner(f"counting {len(segments)} segments in one query on {resolved.display}…"), \
+            open_database(resolved, master=master, read_only=True) as db:
+        result = compute_sizes(db, program.schema, segments, as_of, snapshot)
     if not no_snapshot:
-        save_snapshot(result, db_path)
+        save_snapshot(result, snapshot)
     if output_format == "json":
         console.echo_json(result.to_json())
         return

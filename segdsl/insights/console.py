@@ -37,11 +37,15 @@ def db_option(func: F) -> F:
 
 
 def load_checked(paths: tuple[str, ...], expr: str | None, schema_path: str | None,
-                 output_format: str) -> Any:
+                 output_format: str, dialect: str = "duckdb") -> Any:
     """The checked program; diagnostics printed and exit 1 on errors (JSON stays one document)."""
-    program = load_program(paths, expr, schema_path, "duckdb", output_format)
+    program = load_program(paths, expr, schema_path, dialect, output_format)
     if program.errors:
         _emit(program.diagnostics, output_format)
+        raise Failed
+    problems = program.dialect_diagnostics()  # what this database's SQL cannot express
+    if problems:
+        _emit(problems, output_format)
         raise Failed
     if program.diagnostics:
         _emit(program.diagnostics, "text")  # warnings: to stderr, whatever the format

@@ -11,21 +11,26 @@ obscure cast error or, worse, a silently wrong comparison.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from segdsl import ir
 from segdsl.datatypes import BOOL, DataType
-from segdsl.runner import connect, database_error, execute
+from segdsl.runner import connect, execute
+from segdsl.runners.columns import (
+    check_columns,
+    compatible,
+    is_value,
+    schema_type_for,
+    used_columns,
+)
 from segdsl.schema import Schema
 
-KEY_COLUMN = "segdsl_key"
+__all__ = ["KEY_COLUMN", "Database", "Feature", "base_query", "compatible", "features_of", "is_value",
+           "membership_sql", "quote", "schema_type_for", "table_sql", "used_columns"]
 
-_INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
-             "UINTEGER", "UBIGINT", "UHUGEINT"}
-_DECIMALS = {"DECIMAL", "NUMERIC", "DOUBLE", "FLOAT", "REAL"}
+KEY_COLUMN = "segdsl_key"
 
 
 def quote(name: str) -> str:
@@ -53,10 +58,6 @@ class Feature:
     value: ir.Value | ir.Pred
 
 
-def is_value(item: ir.Value | ir.Pred) -> bool:
-    return isinstance(item, (ir.Column, ir.RowColumn, ir.Aggregation))
-
-
 def features_of(program: Any) -> list[Feature]:
     """Every entity field (schema order), then every trait that checked cleanly."""
     schema: Schema = program.schema
@@ -70,94 +71,6 @@ def features_of(program: Any) -> list[Feature]:
         data_type = value.type if is_value(value) else BOOL
         features.append(Feature(name, "trait", data_type, trait.description, value))
     return features
-
-
-def used_columns(schema: Schema, items: Iterable[ir.Value | ir.Pred]) -> dict[str, dict[str, DataType]]:
-    """Physical columns (with their declared types) by table, for these predicates and values."""
-    found: dict[str, dict[str, DataType]] = {}
-
-    def add(table: str, column: str, data_type: DataType) -> None:
-        found.setdefault(table, {}).setdefault(column, data_type)
-
-    def visit_value(value: ir.Value, table: str) -> None:
-        if isinstance(value, ir.Column):
-            add(schema.table, value.name, value.type)
-        elif isinstance(value, ir.RowColumn):
-            add(table, value.name, value.type)
-        else:
-            found.setdefault(value.relation.table, {})
-            if value.arg is not None:
-                add(value.relation.table, value.arg.name, value.arg.type)
-            for inner in (value.window, value.filter):
-                if inner is not None:
-                    visit_pred(inner, value.relation.table)
-
-    def visit_pred(pred: ir.Pred, table: str) -> None:
-        if isinstance(pred, (ir.And, ir.Or)):
-            for part in pred.preds:
-                visit_pred(part, table)
-        elif isinstance(pred, ir.Not):
-            visit_pred(pred.pred, table)
-        elif not isinstance(pred, ir.Const):
-            visit_value(pred.value, table)
-
-    found.setdefault(schema.table, {})
-    for item in items:
-        if is_value(item):
-            visit_value(item, schema.table)  # type: ignore[arg-type]
-        else:
-            visit_pred(item, schema.table)  # type: ignore[arg-type]
-    return found
-
-
-def compatible(data_type: DataType, db_type: str) -> bool:
-    """Can a column of DuckDB type ``db_type`` hold values of the schema's ``data_type``?"""
-    text = db_type.strip().upper()
-    if data_type.kind == "list":
-        match = re.fullmatch(r"(.+)\[\d*\]", text)
-        if match is None or data_type.element is None:
-            return False
-        return compatible(data_type.element, match.group(1))
-    if text.endswith("]"):
-        return False
-    base = text.split("(")[0].strip()
-    kind = data_type.kind
-    if kind == "int":
-        return base in _INTEGERS
-    if kind == "decimal":
-        return base in _INTEGERS or base in _DECIMALS
-    if kind in ("string", "enum"):
-        return base in ("VARCHAR", "ENUM")
-    if kind == "bool":
-        return base == "BOOLEAN"
-    if kind == "date":
-        return base == "DATE"
-    if kind == "timestamp":
-        return base.startswith("TIMESTAMP") or base == "DATE"
-    return False  # pragma: no cover
-
-
-def schema_type_for(db_type: str) -> str | None:
-    """The schema type that fits a DuckDB column type (for hints)."""
-    text = db_type.strip().upper()
-    match = re.fullmatch(r"(.+)\[\d*\]", text)
-    if match:
-        inner = schema_type_for(match.group(1))
-        return f"list<{inner}>" if inner and not inner.startswith("list") else None
-    base = text.split("(")[0].strip()
-    if base in _INTEGERS:
-        return "int"
-    if base in _DECIMALS:
-        return "decimal"
-    if base in ("VARCHAR", "ENUM"):
-        return "string"
-    if base == "BOOLEAN":
-        return "bool"
-    if base == "DATE":
-        return "date"
-    if base.startswith("TIMESTAMP"):
-        return "timestamp"
-    return None
 
 
 # ---- the connection ---------------------------------------------------------------------
@@ -193,23 +106,11 @@ class Database:
 
     def check_columns(self, columns: Mapping[str, Mapping[str, DataType]]) -> None:
         """Every table exists, has the columns and their types fit the schema; else SEG302."""
-        for table, wanted in columns.items():
-            described = self.fetchall(f"DESCRIBE SELECT * FROM {table_sql(table)}")
-            actual = {str(row[0]).lower(): str(row[1]) for row in described}
-            for column, data_type in wanted.items():
-                db_type = actual.get(column.lower())
-                if db_type is None:
-                    raise database_error(
-                        f"table {table} in {self.path} has no column '{column}' "
-                        f"(the schema {self.schema.path} names it)",
-                        "check 'column:' in the schema against the database", self.path)
-                if not compatible(data_type, db_type):
-                    fitting = schema_type_for(db_type)
-                    hint = (f"declare it as '{fitting}' in {self.schema.path}, or convert the column"
-                            if fitting else f"convert the column to a {data_type} column")
-                    raise database_error(
-                        f"column {table}.{column} is {db_type} in {self.path}, "
-                        f"but the schema says {data_type}", hint, self.path)
+        check_columns(self.describe, self.schema, columns, self.path)
+
+    def describe(self, table: str) -> dict[str, str]:
+        rows = self.fetchall(f"DESCRIBE SELECT * FROM {table_sql(table)}")
+        return {str(row[0]).lower(): str(row[1]) for row in rows}
 
     def count_entities(self) -> int:
         return int(self.fetchone(f"SELECT COUNT(*) FROM {table_sql(self.schema.table)}")[0])

@@ -1,8 +1,9 @@
-"""Segment sizes: every segment counted in ONE pass over the data.
+"""Segment sizes: every segment counted in ONE pass over the data, on any database.
 
-The compiler's membership query returns the key and one boolean column per segment; this
-module wraps it as ``SELECT COUNT(*), SUM(CASE WHEN "seg" THEN 1 ELSE 0 END), … FROM (…)``,
-so all segments share the scans of the entity table and of each related table.
+The compiler's membership query returns the key and one boolean column per segment; it is
+wrapped as ``SELECT COUNT(*), SUM(CASE WHEN "seg" THEN 1 ELSE 0 END), … FROM (…)`` in the
+database's dialect (segdsl/runners/segments.py), so all segments share the scans of the
+entity table and of each related table, on DuckDB, PostgreSQL, SQLite, MySQL or Spark alike.
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from segdsl import ir
-from segdsl.insights.database import Database, membership_sql, quote, used_columns
 from segdsl.insights.snapshots import (
     Snapshot,
     SnapshotError,
     now_utc,
     read_snapshots,
-    snapshot_path,
     write_snapshots,
 )
+from segdsl.runners.base import Database
+from segdsl.runners.segments import count_members, sizes_query
 from segdsl.schema import Schema
 
 
@@ -68,57 +69,49 @@ class Sizes:
     segments: list[SegmentSize]
     snapshot: str | None = None  # where the snapshot was written
     warnings: list[str] = field(default_factory=list)
+    database: str = ""  # the --db target as shown to people (no password)
 
     def to_json(self) -> dict[str, Any]:
-        return {"entity": self.entity, "total": self.total,
+        return {"entity": self.entity, "database": self.database, "total": self.total,
                 "as_of": self.as_of.isoformat() if self.as_of else None,
                 "seconds": round(self.seconds, 3), "snapshot": self.snapshot,
                 "segments": [s.to_json() for s in self.segments], "warnings": self.warnings}
 
 
-def sizes_sql(segments: list[ir.Segment], schema: Schema, as_of: dt.date | None) -> str:
-    sums = ", ".join(f"SUM(CASE WHEN {quote(s.name)} THEN 1 ELSE 0 END)" for s in segments)
-    return f"SELECT COUNT(*), {sums} FROM ({membership_sql(segments, schema, as_of)}) AS membership"
+def sizes_sql(segments: list[ir.Segment], schema: Schema, as_of: dt.date | None,
+              dialect: str = "duckdb") -> str:
+    """The one query: ``SELECT COUNT(*), SUM(CASE WHEN "seg" THEN 1 ELSE 0 END), … FROM (…)``."""
+    return sizes_query(segments, schema, dialect, as_of)
 
 
-def count_members(db: Database, segments: list[ir.Segment],
-                  as_of: dt.date | None) -> tuple[int, list[int]]:
-    """(entities, members of each segment), from one query."""
-    db.check_columns(used_columns(db.schema, [s.pred for s in segments]))
-    row = db.fetchone(sizes_sql(segments, db.schema, as_of))
-    return int(row[0]), [int(value or 0) for value in row[1:]]
-
-
-def compute_sizes(db_path: str, schema: Schema, segments: list[ir.Segment],
-                  as_of: dt.date | None, compare: bool = True) -> Sizes:
-    """Count every segment; attach the previous snapshot of each when ``compare``."""
+def compute_sizes(db: Database, schema: Schema, segments: list[ir.Segment],
+                  as_of: dt.date | None, snapshot: Path | None = None) -> Sizes:
+    """Count every segment on ``db``; attach the previous counts from ``snapshot`` when given."""
     warnings: list[str] = []
     previous: dict[str, Snapshot] = {}
-    if compare:
+    if snapshot is not None:
         try:
-            previous = read_snapshots(snapshot_path(db_path))
+            previous = read_snapshots(snapshot)
         except SnapshotError as error:
             warnings.append(str(error))
     started = time.perf_counter()
-    with Database(db_path, schema) as db:
-        total, members = count_members(db, segments, as_of)
+    total, members = count_members(db, segments, schema, as_of)
     seconds = time.perf_counter() - started
     sizes = [SegmentSize(s.name, count, count / total if total else None, definition_of(s),
                          previous.get(s.name))
              for s, count in zip(segments, members, strict=True)]
-    return Sizes(schema.entity, total, as_of, seconds, sizes, None, warnings)
+    return Sizes(schema.entity, total, as_of, seconds, sizes, None, warnings, db.target.display)
 
 
-def save_snapshot(sizes: Sizes, db_path: str) -> None:
-    """Record these counts next to the database; a failure becomes a warning."""
-    path = snapshot_path(db_path)
+def save_snapshot(sizes: Sizes, path: Path) -> None:
+    """Record these counts at ``path`` (see snapshots.py); a failure becomes a warning."""
     taken_at = now_utc()
     as_of = sizes.as_of.isoformat() if sizes.as_of else None
     entries = {s.name: Snapshot(s.members, sizes.total, as_of, taken_at, s.definition)
                for s in sizes.segments}
     try:
-        write_snapshots(path, entries)
+        write_snapshots(path, entries, sizes.database)
     except SnapshotError as error:
         sizes.warnings.append(f"{error}; sizes were not recorded")
         return
-    sizes.snapshot = str(Path(path))
+    sizes.snapshot = str(path)

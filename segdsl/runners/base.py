@@ -187,6 +187,12 @@ class Database:
         """Schema table name → the name SQL must use instead (usually nothing to rename)."""
         return {}
 
+    def column_types(self, table: str) -> dict[str, str] | None:
+        """A schema table's columns (lower case) → DuckDB type names, or None when this
+        adapter cannot tell cheaply (see segdsl/runners/columns.py); LookupError (with the
+        database's message) when there is no such table."""
+        return None
+
     def close(self) -> None:
         raise NotImplementedError
 
@@ -212,8 +218,8 @@ class Database:
         return f"<{type(self).__name__} {self.target.display} (dialect {self.dialect})>"
 
 
-def require_file(path: str, display: str, what: str) -> None:
+def require_file(path: str, display: str, what: str, hint: str = "check the path") -> None:
     if not os.path.exists(path):
-        raise database_error(f"{what} {path} does not exist", "check the path", display)
+        raise database_error(f"{what} {path} does not exist", hint, display)
     if os.path.isdir(path):
         raise database_error(f"{path} is a folder, not a {what}", None, display)

@@ -19,7 +19,8 @@ class DuckDBDatabase(Database):
         import duckdb
 
         self._errors: tuple[type[BaseException], ...] = (duckdb.Error,)
-        require_file(target.location, target.display, "DuckDB database")
+        require_file(target.location, target.display, "DuckDB database",
+                     f"check the path, or create the demo database with: segdsl demo --db {target.location}")
         try:
             self._con: Any = duckdb.connect(target.location, read_only=read_only)
         except duckdb.Error as error:
@@ -60,6 +61,20 @@ class DuckDBDatabase(Database):
         except self._errors as error:
             raise self.error(error, sql) from None
         return bool(row and row[0])
+
+    def column_types(self, table: str) -> dict[str, str]:
+        import duckdb
+
+        from segdsl.sql.builder import table_expr
+
+        sql = f"DESCRIBE SELECT * FROM {table_expr(table).sql(dialect='duckdb', identify=True)}"
+        try:
+            rows = self._con.execute(sql).fetchall()
+        except duckdb.CatalogException as error:
+            raise LookupError(first_line(error)) from None
+        except self._errors as error:
+            raise self.error(error, sql) from None
+        return {str(row[0]).lower(): str(row[1]) for row in rows}
 
     def close(self) -> None:
         with contextlib.suppress(*self._errors):

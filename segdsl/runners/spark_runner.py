@@ -8,10 +8,14 @@ view, which is what the compiled SQL then reads.
 
 The session: an existing SparkSession in this process is reused (through ``newSession()``,
 so this adapter's temporary views stay its own); otherwise one is started with ``--master``
-(default ``local[*]``) and with Hive support when PySpark has it, so tables that
-``materialize`` writes persist in the Hive metastore (locally: ``metastore_db/`` and
-``spark-warehouse/`` in the current folder, as with the ``pyspark`` shell); a session this
-adapter started is stopped by ``close()``.
+(default ``local[*]``) and with Hive support when PySpark has it. Unless the Spark
+configuration folder (``$SPARK_CONF_DIR``, else ``$SPARK_HOME/conf``) has a
+``spark-defaults.conf`` or ``hive-site.xml`` of its own, that session keeps its Derby
+metastore, ``derby.log`` and warehouse in a temporary folder removed by ``close()``, never in
+the current folder; so on a bare local install, tables that ``materialize`` writes last as
+long as the command (configure a metastore to keep them). Spark's own log is cut to errors
+(unless the folder has a ``log4j2.properties``), so commands print no WARN lines. A session
+this adapter started is stopped by ``close()``.
 
 Spark has no transactions: see segdsl/runners/materialize.py for how a table is replaced.
 """
@@ -23,6 +27,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 from typing import Any
 
 from segdsl.runner import database_error
@@ -30,6 +35,17 @@ from segdsl.runners.base import Database, Target, first_line, missing_driver
 from segdsl.schema import Schema
 
 _FILE_SUFFIXES = (".csv", ".json", ".ndjson")
+_QUIET_LOG = """\
+logger.repl.name = org.apache.spark.repl.Main
+logger.repl.level = error
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = stderr
+appender.console.type = Console
+appender.console.name = stderr
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %p %c{1}: %m%n
+"""
 
 
 def is_parquet_path(table: str) -> bool:
@@ -47,6 +63,7 @@ class SparkDatabase(Database):
         except ImportError:
             raise missing_driver("pyspark", "spark", "--engine spark") from None
         self._owns_context = False
+        self._scratch: str | None = None
         if session is None:
             session = self._start(master)
         self._spark: Any = session.newSession()
@@ -74,10 +91,14 @@ class SparkDatabase(Database):
                                  "and no JAVA_HOME", "install a Java runtime, e.g. "
                                  "apt-get install openjdk-17-jre-headless")
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        builder: Any = SparkSession.builder.appName("segdsl").master(master or "local[*]")
-        builder = builder.config("spark.ui.showConsoleProgress", "false").config("spark.log.level", "ERROR")
+        settings = {"spark.app.name": "segdsl", "spark.master": master or "local[*]",
+                    "spark.ui.showConsoleProgress": "false", **self._scratch_settings()}
+        builder: Any = SparkSession.builder
+        for key, value in settings.items():
+            builder = builder.config(key, value)
         self._owns_context = True
         try:
+            self._launch_quietly(settings)
             try:
                 session = builder.enableHiveSupport().getOrCreate()
             except Exception as error:
@@ -85,11 +106,60 @@ class SparkDatabase(Database):
                     raise
                 session = builder.config("spark.sql.catalogImplementation", "in-memory").getOrCreate()
         except Exception as error:
-            raise database_error(f"Spark could not start (master {master or 'local[*]'}): "
-                                 f"{first_line(error)}",
+            reason = self._driver_error() or first_line(error)
+            if self._scratch is not None:
+                shutil.rmtree(self._scratch, ignore_errors=True)
+            raise database_error(f"Spark could not start (master {master or 'local[*]'}): {reason}",
                                  "check --master, and that Java 17 or later is installed") from None
         session.sparkContext.setLogLevel("ERROR")
         return session
+
+    def _launch_quietly(self, settings: dict[str, str]) -> None:
+        """Start Spark's JVM with its console output in the scratch folder's driver.log (the JVM
+        prints warnings of its own before any log configuration applies)."""
+        from pyspark import SparkConf, SparkContext
+        from pyspark.java_gateway import launch_gateway
+
+        assert self._scratch is not None
+        conf = SparkConf(loadDefaults=False).setAll(list(settings.items()))
+        with open(os.path.join(self._scratch, "driver.log"), "wb") as log:
+            launch: Any = launch_gateway  # untyped in PySpark
+            gateway = launch(conf, popen_kwargs={"stdout": log, "stderr": log})
+        SparkContext._ensure_initialized(gateway=gateway)
+
+    def _driver_error(self) -> str | None:
+        """The last error line the JVM logged, to explain a failed start."""
+        if self._scratch is None:
+            return None
+        try:
+            with open(os.path.join(self._scratch, "driver.log"), encoding="utf-8", errors="replace") as log:
+                lines = [line.strip() for line in log if "error" in line.lower() or "exception" in line.lower()]
+        except OSError:
+            return None
+        return lines[-1][:300] if lines else None
+
+    def _scratch_settings(self) -> dict[str, str]:
+        """Metastore, warehouse and a quiet log in a temporary folder (see the module docstring)."""
+        spark_home = os.environ.get("SPARK_HOME")
+        conf_dir = os.environ.get("SPARK_CONF_DIR") or (os.path.join(spark_home, "conf") if spark_home else "")
+
+        def configured(name: str) -> bool:
+            return bool(conf_dir) and os.path.isfile(os.path.join(conf_dir, name))
+
+        self._scratch = tempfile.mkdtemp(prefix="segdsl-spark-")
+        settings: dict[str, str] = {}
+        java: list[str] = []
+        if not (configured("spark-defaults.conf") or configured("hive-site.xml")):
+            settings["spark.sql.warehouse.dir"] = os.path.join(self._scratch, "spark-warehouse")
+            java.append(f"-Dderby.system.home={self._scratch}")
+        if not configured("log4j2.properties"):
+            log_config = os.path.join(self._scratch, "log4j2.properties")
+            with open(log_config, "w", encoding="utf-8") as handle:
+                handle.write(_QUIET_LOG)
+            java.append(f"-Dlog4j2.configurationFile=file:{log_config}")
+        if java:
+            settings["spark.driver.extraJavaOptions"] = " ".join(java)
+        return settings
 
     # ---- the interface ------------------------------------------------------------
     def execute(self, sql: str) -> None:
@@ -142,6 +212,9 @@ class SparkDatabase(Database):
         if self._owns_context:
             self._owns_context = False
             self._spark.stop()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
     @staticmethod
     def _quote(part: str) -> str:
