@@ -142,8 +142,10 @@ def rename_tables(query: exp.Select, names: dict[str, str]) -> exp.Select:
 
 
 def render(expression: exp.Expr, dialect: str | Dialect, pretty: bool = True) -> str:
-    chosen = get_dialect(dialect)
-    return expression.sql(dialect=chosen.sqlglot, identify=True, pretty=pretty)
+    """As the compiler renders queries (Snowflake: upper-case names), on a copy."""
+    from segdsl.compiler import render as render_query
+
+    return render_query(expression.copy(), get_dialect(dialect), pretty)
 
 
 def drop(parts: tuple[str, ...], dialect: str | Dialect, kind: str = "TABLE") -> str:

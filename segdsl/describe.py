@@ -121,6 +121,24 @@ def when(low: ir.Bound | None, high: ir.Bound | None) -> str:
     return "at any time"
 
 
+def _dated(bound: ir.Bound | None, as_of: dt.date) -> ir.Bound | None:
+    from segdsl.evaluate import resolve_day
+
+    if bound is None or not isinstance(bound.point, ir.RelativeDay):
+        return bound
+    return ir.Bound(resolve_day(bound.point, as_of), bound.inclusive)
+
+
+def when_as_of(low: ir.Bound | None, high: ir.Bound | None, as_of: dt.date | None) -> str:
+    """:func:`when`, and with a reference date the calendar days a relative range means:
+    'in the last 90 days (between 2 April 2026 and 30 June 2026)'."""
+    text = when(low, high)
+    relative = any(b is not None and isinstance(b.point, ir.RelativeDay) for b in (low, high))
+    if as_of is None or not relative:
+        return text
+    return f"{text} ({when(_dated(low, as_of), _dated(high, as_of))})"
+
+
 def _amount(op: str, text: str, fewer: bool = False) -> str:
     return {">=": f"at least {text}", ">": f"more than {text}", "<=": f"at most {text}",
             "<": f"{'fewer' if fewer else 'less'} than {text}", "=": f"exactly {text}"}[op]
@@ -152,8 +170,10 @@ class _Scope:
 class Describer:
     """Renders predicates of one schema; ``traits`` maps described value traits to their description."""
 
-    def __init__(self, schema: Schema, traits: Mapping[object, str] | None = None) -> None:
+    def __init__(self, schema: Schema, traits: Mapping[object, str] | None = None,
+                 as_of: dt.date | None = None) -> None:
         self.schema = schema
+        self.as_of = as_of  # given: relative time also reads as calendar days
         self.traits = dict(traits if traits is not None else trait_nouns(schema))
         self.entity = _Scope({f.column: f for f in schema.fields.values()}, "who")
 
@@ -386,7 +406,7 @@ class Describer:
         return f"whose {noun} {verb} {listed}"
 
     def _time(self, pred: ir.TimeRange, scope: _Scope, neg: bool) -> str:
-        span = when(pred.low, pred.high)
+        span = when_as_of(pred.low, pred.high, self.as_of)
         value = pred.value
         if isinstance(value, ir.Aggregation) and value.func in ("min", "max") and value not in self.traits:
             return f"whose {self._extreme(value)} was {'not ' if neg else ''}{span}"
@@ -458,7 +478,7 @@ class Describer:
         if after:
             text += " " + " and ".join(after)
         if agg.window is not None:
-            text += " " + when(agg.window.low, agg.window.high)
+            text += " " + when_as_of(agg.window.low, agg.window.high, self.as_of)
         return text
 
     def _field(self, value: ir.Value, scope: _Scope) -> Field | None:

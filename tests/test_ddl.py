@@ -100,8 +100,9 @@ def test_dialect_specific_forms() -> None:
         text("clickhouse", "table")
     assert "CREATE TABLE `uk_ireland`\nUSING PARQUET AS" in text("spark", "table")
     assert "CREATE OR REPLACE TABLE `uk_ireland` AS" in text("databricks", "table")
-    assert 'CREATE OR REPLACE VIEW "mart"."uk_ireland"' in text("snowflake", "view", "mart")
-    assert 'CREATE OR REPLACE VIEW "db"."mart"."uk_ireland"' in text("snowflake", "view", "db.mart")
+    # Snowflake folds unquoted names to upper case: quoted names are written that way too
+    assert 'CREATE OR REPLACE VIEW "MART"."UK_IRELAND"' in text("snowflake", "view", "mart")
+    assert 'CREATE OR REPLACE VIEW "DB"."MART"."UK_IRELAND"' in text("snowflake", "view", "db.mart")
     assert 'CREATE OR REPLACE TABLE "mart"."members" AS' in text("duckdb", "membership", "mart.members")
 
 

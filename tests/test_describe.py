@@ -210,7 +210,28 @@ def test_cli_json() -> None:
     assert entries[0]["description"] == "Top 10% of customers by lifetime value"
 
 
+def test_cli_as_of_spells_out_relative_time() -> None:
+    """Relative windows also read as calendar days; fixed dates and timeless segments do not change."""
+    result = run_cli("describe", "examples/segments", "--segment", "uk_frequent", "--as-of", "2026-06-30")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].strip() == (
+        "Customers aged 25 to 40, in the UK or Ireland, with at least 3 orders in the last 90 days "
+        "(between 2 April 2026 and 30 June 2026).")
+    result = run_cli("describe", "examples/segments", "--as-of", "2026-03-31", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["as_of"] == "2026-03-31"
+    texts = {e["segment"]: e["text"] for e in data["segments"]}
+    assert texts["churn_risk"].startswith("Customers whose last order was more than 180 days ago "
+                                          "(before 2 October 2025),")
+    assert texts["new_customers"].endswith("in the last 30 days (between 2 March 2026 and 31 March 2026).")
+    plain = run_cli("describe", "examples/segments", "--format", "json")
+    assert {e["segment"]: e["text"] for e in json.loads(plain.stdout)["segments"]}["high_value"] == \
+        texts["high_value"]
+
+
 @pytest.mark.parametrize(("args", "code", "words"), [
+    (["--as-of", "30/06/2026", "examples/segments"], 2, "is not a date like 2026-06-30"),
     (["examples/segments", "--segment", "uk_frequnt"], 2, "did you mean 'uk_frequent'"),
     (["nope.seg", "--schema", "examples/schema.yml"], 1, "no such file or folder: nope.seg"),
     (["examples/segments/churn.seg"], 1, "unknown segment 'high_value'"),

@@ -309,6 +309,27 @@ def test_cli_failure_exits_1_and_keeps_the_table(project: Path) -> None:
     assert not table_exists(str(path), "members__segdsl_new")
 
 
+def test_cli_json_summary(project: Path) -> None:
+    import json
+
+    import duckdb
+
+    path = project / "shop.duckdb"
+    duckdb.connect(str(path)).close()
+    with open_database(str(path)) as db:
+        _load(db)
+    result = segdsl("materialize", "shop.seg", "--db", "shop.duckdb", "--table", "members",
+                    "--segment", "uk", "--segment", "adults", "--as-of", "2026-06-30", "--format", "json",
+                    cwd=project)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data.pop("seconds") >= 0
+    assert data == {"table": "members", "database": "shop.duckdb", "rows": 5, "segments": ["adults", "uk"],
+                    "as_of": "2026-06-30"}
+    assert {k: v[1] for k, v in read_members(str(path)).items()} == {1: True, 2: True, 3: False, 4: False,
+                                                                      5: False}
+
+
 @pytest.mark.parametrize(("args", "words"), [
     (["examples/segments", "--table", "t"], "--db"),
     (["examples/segments", "--db", "x.duckdb"], "--table"),

@@ -103,6 +103,33 @@ def test_failure_names_the_entity_and_the_deciding_condition(project: Path) -> N
     assert out.splitlines()[-1].startswith(f"{example_expectations() - 2} passed, 2 failed in ")
 
 
+def test_json_output_for_ci(project: Path) -> None:
+    """--format json: one document on stdout with the counts, the misses and their deciding
+    conditions, and problems in test files as diagnostics; exit 1 when anything failed."""
+    import json
+
+    ok = cli("test", str(SEGMENTS), "--format", "json")
+    assert ok.returncode == 0, ok.stderr
+    data = json.loads(ok.stdout)
+    assert (data["passed"], data["failed"], data["errors"]) == (example_expectations(), 0, 0)
+    assert all(t["passed"] and t["misses"] == [] for t in data["tests"])
+
+    test = project / "segments" / "behavioural.test.yml"
+    write(test, test.read_text(encoding="utf-8").replace("uk_frequent: [1] ", "uk_frequent: [1, 2]"))
+    write(project / "segments" / "bad.test.yml", "customers: []\nexpect:\n  uk_frequnt: [1]\n")
+    failed = cli("test", str(project / "segments"), "--format", "json")
+    assert failed.returncode == 1
+    data = json.loads(failed.stdout)
+    assert (data["failed"], data["errors"]) == (1, 1)
+    miss = next(t for t in data["tests"] if not t["passed"])
+    assert (miss["segment"], miss["line"]) == ("uk_frequent", 23)
+    seg = project / "segments" / "behavioural.seg"
+    assert miss["misses"] == [{"key": 2, "expected": "in", "deciding": [
+        {"location": f"{seg}:5", "condition": "age 25..40", "held": False, "detail": "age is 41"}]}]
+    assert [p["code"] for p in data["problems"]] == ["SEG410"]
+    assert "no segment named 'uk_frequnt'" in data["problems"][0]["message"]
+
+
 def test_or_segments_and_partial_expectations(tmp_path: Path) -> None:
     shutil.copy(EXAMPLES / "schema.yml", tmp_path / "schema.yml")
     write(tmp_path / "either.seg", "segment either where region = 'UK' or age > 60\n")

@@ -242,3 +242,24 @@ def test_every_example_counts_on_the_demo_schema(tmp_path: Path, example_schema:
         assert total == 10
         for segment, count in zip(segments, counts, strict=True):
             assert count == run_segment(segment, example_schema, database, as_of).members, segment.name
+
+
+@pytest.mark.parametrize("command", ["sizes", "overlap", "profile", "describe", "diff", "report", "run",
+                                     "test", "materialize", "export dbt"])
+def test_every_command_takes_json_and_the_issue_5_ones_take_as_of(command: str) -> None:
+    """Issue 5: every insight command accepts --as-of and --format json; CI tools (test,
+    materialize, export dbt) have --format json too."""
+    import click
+
+    from segdsl.cli import cli
+
+    found: click.Command | None = cli
+    context = click.Context(cli)
+    for word in command.split():
+        assert isinstance(found, click.Group)
+        found = found.get_command(context, word)
+    assert found is not None
+    options = {name: param for param in found.params for name in param.opts}
+    assert "json" in options["--format"].type.choices  # type: ignore[attr-defined]
+    if command not in ("test",):
+        assert "--as-of" in options

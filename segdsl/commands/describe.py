@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import click
 
-from segdsl.cli import Failed, _emit, load_program, pick_segment, schema_option
+from segdsl.cli import Failed, _emit, as_of_option, load_program, pick_segment, schema_option
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--segment", help="Describe only this segment (default: every segment in the files).")
 @schema_option
+@as_of_option
 @click.option("--format", "output_format", default="text", show_default=True,
               type=click.Choice(["text", "json"]), help="Plain paragraphs, or JSON for tools.")
 def describe(paths: tuple[str, ...], segment: str | None, schema_path: str | None,
-             output_format: str) -> None:
-    """Say in plain English whom each segment selects (traits and references spelled out)."""
+             as_of: dt.date | None, output_format: str) -> None:
+    """Say in plain English whom each segment selects (traits and references spelled out).
+
+    With --as-of, relative time also reads as calendar days: "in the last 90 days (between
+    2 April 2026 and 30 June 2026)".
+    """
     from segdsl.describe import Describer, describe_segment
 
     program = load_program(paths, None, schema_path)
@@ -26,12 +32,13 @@ def describe(paths: tuple[str, ...], segment: str | None, schema_path: str | Non
         raise Failed
     chosen = [pick_segment(program, segment, None)] if segment or len(program.segments) == 1 \
         else list(program.segments.values())
-    describer = Describer(program.schema)
+    describer = Describer(program.schema, as_of=as_of)
     texts = [describe_segment(s, program.schema, describer) for s in chosen]
     if output_format == "json":
         entries = [{"segment": s.name, "description": s.description, "text": text, "path": s.path,
                     "line": s.line} for s, text in zip(chosen, texts, strict=True)]
-        click.echo(json.dumps({"segments": entries}, indent=2, ensure_ascii=False))
+        body = {"as_of": as_of.isoformat() if as_of else None, "segments": entries}
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
     click.echo("\n".join(paragraph(s.name, s.description, text) for s, text in zip(chosen, texts, strict=True)),
                nl=False)

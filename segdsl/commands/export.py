@@ -25,21 +25,24 @@ def export() -> None:
 @schema_option
 @dialect_option
 @as_of_option
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "json"]), help="text: one line; json: the files written, for tools.")
 def dbt(paths: tuple[str, ...], out_dir: str, schema_path: str | None, dialect: str,
-        as_of: dt.date | None) -> None:
+        as_of: dt.date | None, output_format: str) -> None:
     """One dbt model per segment (<segment>.sql) and schema.yml with descriptions and key tests."""
     if not paths:
         raise click.UsageError("give at least one segment file or folder")
-    program: Any = load_program(paths, None, schema_path, dialect)
-    _emit(program.diagnostics)
+    program: Any = load_program(paths, None, schema_path, dialect, output_format)
     if program.errors:
+        _emit(program.diagnostics, output_format)
         raise Failed
+    _emit(program.diagnostics)  # warnings: to stderr, whatever the format
     segments = [program.segments[name] for name in sorted(program.segments)]
     if not segments:
         raise click.UsageError("no segments found in " + ", ".join(paths))
     problems = program.dialect_diagnostics([s.name for s in segments])
     if problems:
-        _emit(problems)
+        _emit(problems, output_format)
         raise Failed
     from segdsl import dbt as dbt_models
 
@@ -54,6 +57,15 @@ def dbt(paths: tuple[str, ...], out_dir: str, schema_path: str | None, dialect: 
         reason = error.strerror or str(error)
         click.echo(f"error: cannot write dbt models to {out_dir}: {reason}", err=True)
         raise Failed from None
+    if output_format == "json":
+        import json
+        import os
+
+        body = {"out": out_dir, "dialect": dialect.lower(), "as_of": as_of.isoformat() if as_of else None,
+                "models": [{"segment": s.name, "file": os.path.join(out_dir, f"{s.name}.sql")} for s in segments],
+                "schema_yml": os.path.join(out_dir, "schema.yml"), "removed": removed}
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
     count = len(segments)
     note = f"; removed {len(removed)} stale model{'s' if len(removed) != 1 else ''}" if removed else ""
     click.echo(f"wrote {count} dbt model{'s' if count != 1 else ''} and schema.yml to {out_dir}{note}",

@@ -39,9 +39,11 @@ if TYPE_CHECKING:
 @as_of_option
 @click.option("--segment", "only", multiple=True, metavar="NAME",
               help="Only this segment (repeat for several; default: every segment in the files).")
+@click.option("--format", "output_format", default="text", show_default=True,
+              type=click.Choice(["text", "json"]), help="text: one line; json: a summary for tools.")
 def materialize(paths: tuple[str, ...], target: str | None, table: str, engine: str | None,
                 master: str | None, schema_path: str | None, as_of: dt.date | None,
-                only: tuple[str, ...]) -> None:
+                only: tuple[str, ...], output_format: str) -> None:
     """Write the membership table (key + one boolean column per segment) and swap it in atomically."""
     if not paths:
         raise click.UsageError("give at least one segment file or folder")
@@ -53,14 +55,15 @@ def materialize(paths: tuple[str, ...], target: str | None, table: str, engine: 
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--table") from None
 
-    program = load_program(paths, None, schema_path, resolved.dialect)
-    _emit(program.diagnostics)
+    program = load_program(paths, None, schema_path, resolved.dialect, output_format)
     if program.errors:
+        _emit(program.diagnostics, output_format)
         raise Failed
+    _emit(program.diagnostics)  # warnings: to stderr, whatever the format
     segments = _select(program, only)
     problems = program.dialect_diagnostics([s.name for s in segments])
     if problems:
-        _emit(problems)
+        _emit(problems, output_format)
         raise Failed
 
     from segdsl.runners import open_database
@@ -72,6 +75,13 @@ def materialize(paths: tuple[str, ...], target: str | None, table: str, engine: 
         except ValueError as error:
             click.echo(f"error: {error}", err=True)
             raise Failed from None
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps({"table": table, "database": resolved.display, "rows": result.rows,
+                               "segments": list(result.segments), "as_of": as_of.isoformat() if as_of else None,
+                               "seconds": round(result.seconds, 3)}, indent=2, ensure_ascii=False))
+        return
     count = len(result.segments)
     click.echo(f"{table}: {result.rows:,} {program.schema.entity}s × {count} "
                f"segment{'s' if count != 1 else ''} on {resolved.display} in {result.seconds:.2f} s")
