@@ -1,7 +1,8 @@
 """What an edit changed, condition by condition, compared on the IR rather than the text.
 
-A segment's conditions are the conjuncts of its top-level ``and``. Reformatting, reordering,
-renaming a trait or inlining it changes nothing here; an edited bound does. Conditions on the
+A segment's conditions are the conjuncts of its top-level ``and``. Reformatting, reordering
+(conditions, the values of an ``in`` list, the parts of an ``or``), renaming a trait or
+inlining it changes nothing here; an edited bound does. Conditions on the
 same subject (the same field, or the same aggregate of the same relation) are paired as
 *changed*; the rest are *added* or *removed*. No SQL here: the members come from the caller.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from segdsl import ir
+from segdsl import ir, node
 
 ChangeKind = Literal["added", "removed", "changed"]
 Status = Literal["added", "removed", "changed", "unchanged"]
@@ -64,14 +65,36 @@ def subject(pred: ir.Pred) -> object | None:
     return value if isinstance(value, (ir.Column, ir.RowColumn)) else None
 
 
+def canonical(pred: ir.Pred) -> ir.Pred:
+    """The same meaning in one order: sets (``in`` lists, ``has any of``) sorted and deduplicated,
+    the parts of ``and``/``or`` sorted, also inside aggregate filters. Only for comparing."""
+    if isinstance(pred, (ir.And, ir.Or)):
+        return type(pred)(tuple(sorted((canonical(p) for p in pred.preds), key=repr)))
+    if isinstance(pred, ir.Not):
+        return ir.Not(canonical(pred.pred))
+    if isinstance(pred, ir.Const):
+        return pred
+    changes: dict[str, object] = {"value": _canonical_value(pred.value)}
+    if isinstance(pred, (ir.InSet, ir.ListHas)):
+        changes["literals"] = tuple(sorted(set(pred.literals), key=repr))
+    return node.replace(pred, **changes)
+
+
+def _canonical_value(value: ir.Value) -> ir.Value:
+    if not isinstance(value, ir.Aggregation):
+        return value
+    return node.replace(value, filter=canonical(value.filter) if value.filter is not None else None)
+
+
 def diff_conditions(old: ir.Pred, new: ir.Pred) -> tuple[list[Change], int]:
     """Changed, added and removed conditions (in the new version's order), and how many stayed."""
     left = list(conjuncts(old))
     right = list(conjuncts(new))
     same = 0
     for item in list(right):
-        if item in left:
-            left.remove(item)
+        match = next((o for o in left if canonical(o) == canonical(item)), None)
+        if match is not None:
+            left.remove(match)
             right.remove(item)
             same += 1
     changes: list[Change] = []

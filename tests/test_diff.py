@@ -151,17 +151,18 @@ def test_one_query_for_all_versions(tmp_path: Path, db: Path, example_schema: Sc
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    import segdsl.runner
+    import segdsl.insights.database
     from segdsl.commands.diff import member_changes
 
     calls: list[str] = []
-    original = segdsl.runner.execute
+    original = segdsl.insights.database.execute
 
     def counting(connection: Any, sql: str, schema: Schema, db_path: str) -> Any:
-        calls.append(sql)
+        if not sql.startswith("DESCRIBE"):  # the column check reads types, not data
+            calls.append(sql)
         return original(connection, sql, schema, db_path)
 
-    monkeypatch.setattr(segdsl.runner, "execute", counting)
+    monkeypatch.setattr(segdsl.insights.database, "execute", counting)
     old = build_program([("old.seg", OLD_MANY)], example_schema).segments
     new = build_program([("new.seg", NEW_MANY)], example_schema).segments
     members, total = member_changes(diff_segments(old, new), example_schema, str(db), dt.date(2026, 6, 30), 3)
@@ -205,6 +206,85 @@ def test_git_revision(tmp_path: Path, db: Path) -> None:
     assert outside.returncode == 1 and "not a git repository" in outside.stderr
     malformed = segdsl("diff", "git:HEAD", "frequent.seg", "--db", str(db), "--schema", SCHEMA, cwd=repo)
     assert malformed.returncode == 2 and "git:REV:path" in malformed.stderr
+
+
+OLD_SCHEMA_FIELD = "  country: {type: enum, values: [UK, IE, US, DE, FR, ES], column: region}\n"
+
+
+def test_git_folder_at_a_revision_with_the_schema_of_that_revision(tmp_path: Path, db: Path) -> None:
+    """``git:REV:folder`` reads every .seg below the folder at REV (nested ones too), checked
+    against REV's schema.yml: the old files say 'country', a field the current schema renamed
+    to 'region' (same column). Reordering an in-list changes nothing; age >= 40 → 41 makes
+    customer 2 (40) leave; 5, 7, 8 and 10 stay."""
+    repo = tmp_path / "repo"
+    (repo / "segments" / "sub").mkdir(parents=True)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo,
+                       check=True, capture_output=True)
+
+    current = (EXAMPLES / "schema.yml").read_text(encoding="utf-8")
+    region_line = next(line for line in current.splitlines(keepends=True) if line.startswith("  region:"))
+    _write(repo, "schema.yml", current.replace(region_line, OLD_SCHEMA_FIELD))
+    _write(repo / "segments", "uk.seg", "segment uk\n  where country in ('UK', 'IE')\n")
+    _write(repo / "segments" / "sub", "older.seg", "segment older\n  where age >= 40\n")
+    _write(repo / "segments", "notes.txt", "not a segment file")
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-q", "-m", "old")
+    _write(repo, "schema.yml", current)
+    _write(repo / "segments", "uk.seg", "segment uk\n  where region in ('IE', 'UK')\n")
+    _write(repo / "segments" / "sub", "older.seg", "segment older\n  where age >= 41\n")
+
+    result = segdsl("diff", "git:HEAD:segments", "segments", "--db", str(db), "--as-of", AS_OF,
+                    "--format", "json", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    by_name = {s["segment"]: s for s in json.loads(result.stdout)["segments"]}
+    assert by_name["uk"]["status"] == "unchanged" and by_name["uk"]["conditions"] == []
+    assert by_name["uk"]["members"]["stay"] == 3
+    older = by_name["older"]
+    assert older["status"] == "changed"
+    assert [(c["old_canonical"], c["new_canonical"]) for c in older["conditions"]] == [("age >= 40", "age >= 41")]
+    members = older["members"]
+    assert (members["enter"], members["leave"], members["stay"]) == (0, 1, 4)
+    assert members["sample"]["leave"] == [2]
+    # the same folder from the repository's subfolder, relative with ./
+    nested = segdsl("diff", "git:HEAD:./uk.seg", "uk.seg", "--db", str(db), "--format", "json",
+                    cwd=repo / "segments")
+    assert nested.returncode == 0, nested.stderr
+    # --schema wins for both versions: the old files do not check against it
+    forced = segdsl("diff", "git:HEAD:segments", "segments", "--db", str(db), "--schema", "schema.yml", cwd=repo)
+    assert forced.returncode == 1 and "unknown field 'country'" in forced.stderr.lower()
+    empty = segdsl("diff", "git:HEAD:segments/sub/..", "segments", "--db", str(db), cwd=repo)
+    assert empty.returncode == 1 and "Traceback" not in empty.stderr
+
+
+def test_reordered_in_list_is_not_a_change(example_schema: Schema) -> None:
+    old = build_program([("o.seg", "segment s where region in ('UK', 'IE') and age > 3 "
+                                   "and count(orders where status in ('paid', 'refunded')) >= 1")],
+                        example_schema).segments
+    new = build_program([("n.seg", "segment s where count(orders where status in ('refunded', 'paid')) >= 1 "
+                                   "and region in ('IE', 'UK', 'IE') and age > 3")], example_schema).segments
+    [pair] = diff_segments(old, new)
+    assert pair.status == "unchanged" and pair.unchanged == 3
+    edited = build_program([("e.seg", "segment s where region in ('IE', 'FR') and age > 3 "
+                                      "and count(orders where status in ('paid', 'refunded')) >= 1")],
+                           example_schema).segments
+    [pair] = diff_segments(old, edited)
+    assert [c.kind for c in pair.changes] == ["changed"]
+
+
+def test_wrongly_typed_column_is_named(tmp_path: Path, example_schema: Schema) -> None:
+    broken = dataset_db(tmp_path / "typed.duckdb", example_schema)
+    connection = duckdb.connect(str(broken))
+    connection.execute("ALTER TABLE customers ALTER COLUMN age TYPE VARCHAR")
+    connection.close()
+    old, new = _write(tmp_path, "old.seg", OLD), _write(tmp_path, "new.seg", NEW)
+    result = segdsl("diff", old, new, "--db", str(broken), "--schema", SCHEMA)
+    assert result.returncode == 1
+    first = result.stderr.splitlines()[0]
+    assert "column customers.age is VARCHAR" in first and "the schema says int" in first
+    assert "INTEGER_LITERAL" not in result.stderr and "Traceback" not in result.stderr
 
 
 def test_with_context_for_segment_references(tmp_path: Path, db: Path) -> None:

@@ -1,7 +1,9 @@
 """``segdsl diff``: what an edit does, before it ships.
 
-The changed conditions come from the IR (see structural_diff.py); the members who enter, leave
-and stay come from ONE DuckDB query that evaluates every old and new version side by side
+OLD and NEW are files, folders or ``git:REV:path`` (segdsl/git_versions.py); a version at a
+revision is checked against the schema.yml of that revision when it has one (the current
+schema otherwise, or whatever --schema names). The changed conditions come from the IR (see
+structural_diff.py); the members who enter, leave and stay come from ONE DuckDB query that evaluates every old and new version side by side
 (``membership_sql``) and aggregates the pairs, so a diff costs one scan of the data.
 """
 
@@ -10,17 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import subprocess
 from dataclasses import dataclass
 from typing import Any
 
 import click
 
-from segdsl import ir
+from segdsl import git_versions, ir
 from segdsl.cli import Failed, _emit, as_of_option, load_schema_for, schema_option
-from segdsl.diagnostics import SegdslError, Source, did_you_mean, make
+from segdsl.diagnostics import SegdslError, did_you_mean
 from segdsl.structural_diff import SegmentDiff
-from segdsl.syntax import Span
 
 _GROUPS = ("enter", "leave", "stay")
 
@@ -56,16 +56,22 @@ class Members:
               help="How many member keys to show for enter, leave and stay.")
 def diff(old_spec: str, new_spec: str, db_path: str, schema_path: str | None, segment: str | None,
          as_of: dt.date | None, context: tuple[str, ...], output_format: str, sample: int) -> None:
-    """Compare two versions of segments: OLD and NEW are .seg files or git:REV:path."""
+    """Compare two versions of segments: OLD and NEW are .seg files or folders, or git:REV:path."""
+    from segdsl.insights.console import spinner
     from segdsl.structural_diff import diff_segments
 
-    old_sources, new_sources = read_version(old_spec), read_version(new_spec)
-    local = [spec for spec in (old_spec, new_spec) if not spec.startswith("git:")]
-    hints = local + [spec.split(":", 2)[-1] for spec in (old_spec, new_spec) if spec.startswith("git:")]
-    schema = load_schema_for(schema_path, [*hints, *context])
+    try:
+        old_sources, new_sources = read_version(old_spec), read_version(new_spec)
+    except git_versions.UsageProblem as error:
+        raise click.UsageError(str(error)) from None
+    local = [spec for spec in (old_spec, new_spec) if not git_versions.is_git(spec)]
+    hints = local + [spec.split(":", 2)[-1] for spec in (old_spec, new_spec) if git_versions.is_git(spec)]
+    current = load_schema_for(schema_path, [*hints, *context])
+    old_schema = current if schema_path else _schema_of(old_spec, current)
+    new_schema = current if schema_path else _schema_of(new_spec, current)
     extra = _context(list(context), old_sources + new_sources)
-    old = _segments(old_sources, extra, schema)
-    new = _segments(new_sources, extra, schema)
+    old = _segments(old_sources, extra, old_schema)
+    new = _segments(new_sources, extra, new_schema)
     if segment is not None and segment not in old and segment not in new:
         names = sorted({*old, *new})
         suggestion = did_you_mean(segment, names)
@@ -75,46 +81,31 @@ def diff(old_spec: str, new_spec: str, db_path: str, schema_path: str | None, se
     diffs = diff_segments(old, new, segment)
     if not diffs:
         raise click.UsageError("neither version defines a segment")
-    members, total = member_changes(diffs, schema, db_path, as_of, sample)
+    with spinner(f"comparing {len(diffs)} segment{'s' if len(diffs) != 1 else ''} on {db_path}…"):
+        members, total = member_changes(diffs, new_schema, db_path, as_of, sample)
     if output_format == "json":
-        click.echo(json.dumps(_json(diffs, members, total, schema, as_of), indent=2, ensure_ascii=False,
+        click.echo(json.dumps(_json(diffs, members, total, new_schema, as_of), indent=2, ensure_ascii=False,
                               default=str))
     else:
-        click.echo("\n".join(_text(d, m, total, schema) for d, m in zip(diffs, members, strict=True)), nl=False)
+        click.echo("\n".join(_text(d, m, total, new_schema) for d, m in zip(diffs, members, strict=True)),
+                   nl=False)
 
 
 # ---- reading the two versions ---------------------------------------------------------
 
-
-def read_version(spec: str) -> list[tuple[str, str]]:
-    """A file or folder, or ``git:REV:path`` read with ``git show`` (nothing is checked out)."""
-    if not spec.startswith("git:"):
-        from segdsl.project import read_sources
-
-        sources, problems = read_sources([spec])
-        if problems:
-            raise SegdslError(problems)
-        return sources
-    rev, _, path = spec[len("git:"):].partition(":")
-    if not rev or not path:
-        raise click.UsageError(f"'{spec}' is not git:REV:path, e.g. git:HEAD~1:segments/churn.seg")
-    try:
-        shown = subprocess.run(["git", "show", f"{rev}:{path}"], capture_output=True, timeout=60, check=False)
-    except FileNotFoundError:
-        raise _read_error(spec, "git is not installed", "install git, or pass the old version as a file") from None
-    if shown.returncode != 0:
-        reason = shown.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise _read_error(spec, f"cannot read {path} at {rev}: " + (reason[0] if reason else "git failed"),
-                          "check the revision (git log) and the path: relative to the repository root, "
-                          "or starting with ./")
-    try:
-        return [(spec, shown.stdout.decode("utf-8"))]
-    except UnicodeDecodeError:
-        raise _read_error(spec, f"{path} at {rev} is not UTF-8 text") from None
+read_version = git_versions.read_version
 
 
-def _read_error(spec: str, message: str, hint: str | None = None) -> SegdslError:
-    return SegdslError([make("SEG003", message, Source(spec, ""), Span.point(), hint)])
+def _schema_of(spec: str, current: Any) -> Any:
+    """The schema a version was written for: at its revision when it has one there, else
+    the current one (with a warning when the old one does not load)."""
+    if not git_versions.is_git(spec):
+        return current
+    schema, problems = git_versions.schema_at(spec)
+    if problems:
+        click.echo(f"warning: the schema at {spec.split(':', 2)[1]} does not load "
+                   f"({problems[0].message}); using {current.path} for that version", err=True)
+    return schema or current
 
 
 def _context(paths: list[str], versions: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -161,7 +152,7 @@ def member_changes(diffs: list[SegmentDiff], schema: Any, db_path: str, as_of: d
                    sample: int) -> tuple[list[Members], int]:
     """Enter/leave/stay counts and samples for every pair, and the entity count, in one query."""
     from segdsl.compiler import membership_sql
-    from segdsl.runner import connect, execute
+    from segdsl.insights.database import Database, used_columns
 
     versions: list[ir.Segment] = []
     for i, pair in enumerate(diffs):
@@ -178,12 +169,9 @@ def member_changes(diffs: list[SegmentDiff], schema: Any, db_path: str, as_of: d
             if sample:
                 columns.append(f"min({key}, {int(sample)}) FILTER (WHERE {condition})")
     columns.append("COUNT(*)")
-    connection = connect(db_path)
-    try:
-        row = execute(connection, f"SELECT {', '.join(columns)} FROM ({inner}) AS versions",
-                      schema, db_path).fetchone()
-    finally:
-        connection.close()
+    with Database(db_path, schema) as db:
+        db.check_columns(used_columns(schema, [v.pred for v in versions]))  # names a mistyped column
+        row = db.fetchone(f"SELECT {', '.join(columns)} FROM ({inner}) AS versions")
     values = list(row)
     result = []
     step = 6 if sample else 3
