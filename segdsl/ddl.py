@@ -153,6 +153,18 @@ def drop(parts: tuple[str, ...], dialect: str | Dialect, kind: str = "TABLE") ->
     return render(statement, dialect)
 
 
+def delete_all(parts: tuple[str, ...], dialect: str | Dialect) -> str:
+    """``DELETE FROM table``: every row, inside the caller's transaction (unlike TRUNCATE in
+    some databases, readers keep seeing the old rows until COMMIT)."""
+    return render(exp.Delete(this=table_ref(parts)), dialect, pretty=False)
+
+
+def insert_from(target: tuple[str, ...], source: tuple[str, ...], dialect: str | Dialect) -> str:
+    """``INSERT INTO target SELECT * FROM source`` (same columns, same order)."""
+    statement = exp.insert(exp.select("*").from_(table_ref(source)), table_ref(target))
+    return render(statement, dialect, pretty=False)
+
+
 def create_view(parts: tuple[str, ...], query: exp.Select, dialect: str | Dialect) -> list[str]:
     chosen = get_dialect(dialect)
     rules = rules_for(chosen)

@@ -201,6 +201,70 @@ def test_failure_half_way_keeps_the_old_table(target: str, project: Path) -> Non
     assert not table_exists(target, "members__segdsl_new")
 
 
+def test_same_segments_replace_the_rows_and_keep_dependent_views(target: str, project: Path) -> None:
+    """Refreshing a table a view reads: with the same segments its rows are replaced in place,
+    so the view (bound to the table itself on PostgreSQL) keeps working and sees the new rows.
+    When the segments change, PostgreSQL cannot drop the table: a one-line error names the
+    view and the old table stays; the other databases bind views by name and just go on."""
+    program = program_for(project)
+    segments = [program.segments[n] for n in sorted(program.segments)]
+    with open_database(target) as db:
+        db.execute("DROP VIEW IF EXISTS uk_members")
+        materialize(db, segments, program.schema, "members")
+        db.execute("CREATE VIEW uk_members AS SELECT customer_id FROM members WHERE uk")
+    try:
+        with open_database(target) as db:
+            db.execute("INSERT INTO shop_customers VALUES (6, 70, 'UK', NULL)")
+            ran = _inject_failure(db, lambda sql: False)
+            result = materialize(db, segments, program.schema, "members")
+        assert result.rows == 6
+        if _dialect(target) != "mysql":  # MySQL swaps with RENAME TABLE; its views follow the name
+            import re
+
+            touched = [sql for sql in ran if sql.startswith(("DROP", "ALTER", "RENAME"))
+                       and re.search(r'"members"', sql)]
+            assert touched == [], touched  # the table itself was neither dropped nor renamed
+        assert read_members(target) == {**EXPECTED, 6: (True, False, False, True)}
+        with open_database(target) as db:
+            assert sorted(int(r[0]) for r in db.query("SELECT customer_id FROM uk_members")) == [1, 2, 6]
+
+        before = read_members(target)
+        with open_database(target) as db:
+            if _dialect(target) == "postgres":
+                with pytest.raises(SegdslError) as caught:
+                    materialize(db, segments[:2], program.schema, "members")
+                diagnostic = caught.value.diagnostics[0]
+                assert "public.uk_members depends on it" in diagnostic.message
+                assert "\n" not in diagnostic.message and "drop public.uk_members" in (diagnostic.hint or "")
+                assert read_members(target) == before
+                assert not table_exists(target, "members__segdsl_new")
+            else:
+                materialize(db, [s for s in segments if s.name != "adults"], program.schema, "members")
+                assert sorted(int(r[0]) for r in db.query("SELECT customer_id FROM uk_members")) == [1, 2, 6]
+    finally:
+        with open_database(target) as db:
+            db.execute("DROP VIEW IF EXISTS uk_members")
+
+
+def test_failure_while_replacing_rows_keeps_the_old_rows(target: str, project: Path) -> None:
+    """Same segments (rows replaced in place): a failure after the DELETE rolls it back."""
+    if _dialect(target) == "mysql":
+        pytest.skip("MySQL swaps tables with RENAME TABLE; its failure test is above")
+    program = program_for(project)
+    segments = [program.segments[n] for n in sorted(program.segments)]
+    with open_database(target) as db:
+        materialize(db, segments, program.schema, "members")
+    before = read_members(target)
+    with open_database(target) as db:
+        db.execute("INSERT INTO shop_customers VALUES (6, 70, 'UK', NULL)")
+        ran = _inject_failure(db, lambda sql: sql.startswith("INSERT INTO"))
+        with pytest.raises(SegdslError, match="injected failure"):
+            materialize(db, segments, program.schema, "members")
+    assert any(sql.startswith("DELETE FROM") for sql in ran), ran
+    assert read_members(target) == before
+    assert not table_exists(target, "members__segdsl_new")
+
+
 def test_segment_failing_at_run_time_keeps_the_old_table(target: str, project: Path) -> None:
     program = program_for(project)
     with open_database(target) as db:

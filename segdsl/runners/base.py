@@ -187,6 +187,15 @@ class Database:
         """Schema table name → the name SQL must use instead (usually nothing to rename)."""
         return {}
 
+    def columns(self, parts: tuple[str, ...]) -> list[tuple[str, str]] | None:
+        """A table's (column, type) pairs in order; [] when there is no such table; None when
+        this adapter cannot tell (materialize then replaces the table instead of its rows)."""
+        return None
+
+    def dependent_views(self, parts: tuple[str, ...]) -> list[str]:
+        """Views bound to the table itself, which dropping it would break (PostgreSQL)."""
+        return []
+
     def column_types(self, table: str) -> dict[str, str] | None:
         """A schema table's columns (lower case) → DuckDB type names, or None when this
         adapter cannot tell cheaply (see segdsl/runners/columns.py); LookupError (with the
@@ -205,6 +214,8 @@ class Database:
         if any(word in lowered for word in ("does not exist", "not found", "no such", "unknown column",
                                             "doesn't exist", "cannot be resolved", "unresolved")):
             hint = "check 'table:' and 'column:' in the schema against the database"
+        elif "depend on it" in lowered:
+            hint = "a view depends on the table: drop it, run materialize again, then recreate it"
         return database_error(f"{self.target.display}: {message}", hint, self.target.display)
 
     def __enter__(self) -> Database:

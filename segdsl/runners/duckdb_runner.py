@@ -62,6 +62,15 @@ class DuckDBDatabase(Database):
             raise self.error(error, sql) from None
         return bool(row and row[0])
 
+    def columns(self, parts: tuple[str, ...]) -> list[tuple[str, str]]:
+        sql = "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? AND schema_name = " \
+              "COALESCE(?, current_schema()) ORDER BY column_index"
+        try:
+            rows = self._con.execute(sql, [parts[-1], parts[-2] if len(parts) >= 2 else None]).fetchall()
+        except self._errors as error:
+            raise self.error(error, sql) from None
+        return [(str(name), str(kind)) for name, kind in rows]
+
     def column_types(self, table: str) -> dict[str, str]:
         import duckdb
 

@@ -6,9 +6,14 @@ the place of ``NAME``. How the swap is made atomic depends on what the database 
 (:attr:`Database.swap`):
 
 ``transaction`` (DuckDB, SQLite, PostgreSQL, Redshift, SQL Server)
-    DDL is transactional: create the new table, drop the old one and rename the new one in
-    ONE transaction. If any step fails the transaction rolls back and the old table is
-    exactly as it was; readers see the old table or the new one, never neither.
+    DDL is transactional: everything happens in ONE transaction. If any step fails the
+    transaction rolls back and the old table is exactly as it was; readers see the old
+    table or the new one, never neither. When the table exists with the same columns (the
+    same segments), its rows are replaced (``DELETE``, then ``INSERT … SELECT`` from the new
+    table), so views and grants on it keep working (PostgreSQL binds views to the table
+    itself, not its name). When the columns change, the old table is dropped and the new one
+    renamed into place; if a PostgreSQL view depends on the table, that is a one-line error
+    naming the view (drop it, materialize, recreate it).
 ``rename`` (MySQL, MariaDB)
     DDL commits implicitly, but ``RENAME TABLE NAME TO NAME__segdsl_old, NAME__segdsl_new TO
     NAME`` is one atomic statement. The new table is built first; if that fails it is
@@ -38,6 +43,7 @@ from sqlglot import exp
 
 from segdsl import ddl, ir
 from segdsl.diagnostics import SegdslError
+from segdsl.runner import database_error
 from segdsl.runners.base import Database
 from segdsl.schema import Schema
 
@@ -110,6 +116,22 @@ def _in_transaction(db: Database, query: exp.Select, target: Parts, new: Parts, 
     with db.transaction():
         db.execute(ddl.drop(new, db.dialect))
         _create(db, query, new)
+        existing = db.columns(target)
+        if existing and existing == db.columns(new):  # same segments: new rows, same table
+            db.execute(ddl.delete_all(target, db.dialect))
+            db.execute(ddl.insert_from(target, new, db.dialect))
+            db.execute(ddl.drop(new, db.dialect))
+            return
+        views = db.dependent_views(target) if existing != [] else []
+        if views:
+            shown = ", ".join(views)
+            raise database_error(
+                f"cannot replace {ddl.render(ddl.table_ref(target), db.dialect)}: its columns change "
+                f"(the segments are not the same as last time) and the view{'s' if len(views) > 1 else ''} "
+                f"{shown} depend{'' if len(views) > 1 else 's'} on it",
+                f"drop {shown}, run materialize again, then recreate {'them' if len(views) > 1 else 'it'}; "
+                "or materialize the same segments as before, which replaces the rows in place",
+                db.target.display)
         db.execute(ddl.drop(target, db.dialect))
         db.execute(ddl.rename(new, target, db.dialect))
 

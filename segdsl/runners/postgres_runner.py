@@ -64,6 +64,27 @@ class PostgresDatabase(Database):
             raise self.error(error) from None
         return bool(row and row[0])
 
+    def columns(self, parts: tuple[str, ...]) -> list[tuple[str, str]]:
+        sql = ("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+               "WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped ORDER BY attnum")
+        return [(str(a), str(b)) for a, b in self._params(sql, parts)]
+
+    def dependent_views(self, parts: tuple[str, ...]) -> list[str]:
+        sql = ("SELECT DISTINCT n.nspname || '.' || v.relname FROM pg_depend d "
+               "JOIN pg_rewrite r ON d.objid = r.oid JOIN pg_class v ON r.ev_class = v.oid "
+               "JOIN pg_namespace n ON n.oid = v.relnamespace "
+               "WHERE d.refobjid = to_regclass(%s) AND v.oid <> d.refobjid ORDER BY 1")
+        return [str(row[0]) for row in self._params(sql, parts)]
+
+    def _params(self, sql: str, parts: tuple[str, ...]) -> list[tuple[Any, ...]]:
+        """``sql`` with the table's rendered name as its one parameter."""
+        from segdsl import ddl
+
+        try:
+            return [tuple(row) for row in self._con.execute(sql, (ddl.render(ddl.table_ref(parts), "postgres"),))]
+        except self._psycopg.Error as error:
+            raise self.error(error) from None
+
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self._con.close()

@@ -89,6 +89,19 @@ class SQLAlchemyDatabase(Database):
         except self._sa.exc.SQLAlchemyError as error:
             raise self.error(_Plain(_message(error))) from None
 
+    def columns(self, parts: tuple[str, ...]) -> list[tuple[str, str]]:
+        try:
+            inspector = self._sa.inspect(self._con)
+            schema = parts[-2] if len(parts) >= 2 else None
+            if not inspector.has_table(parts[-1], schema=schema):
+                return []
+            found = [(str(c["name"]), str(c["type"])) for c in inspector.get_columns(parts[-1], schema=schema)]
+            if not self._in_transaction and self._con.in_transaction():
+                self._con.commit()
+            return found
+        except self._sa.exc.SQLAlchemyError as error:
+            raise self.error(_Plain(_message(error))) from None
+
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self._con.close()

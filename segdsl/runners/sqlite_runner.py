@@ -27,6 +27,9 @@ class SQLiteDatabase(Database):
         try:
             self._con = sqlite3.connect(uri, uri=True, isolation_level=None)
             self._con.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # is it SQLite?
+            # A view reads a table by name: renaming a new table into the place of a dropped
+            # one (materialize) must not make SQLite re-check views against the gap between.
+            self._con.execute("PRAGMA legacy_alter_table = ON")
         except sqlite3.Error as error:
             raise database_error(f"cannot open {target.display}: {first_line(error)}", None,
                                  target.display) from None
@@ -65,6 +68,14 @@ class SQLiteDatabase(Database):
         except sqlite3.Error as error:
             raise self.error(error) from None
         return bool(row and row[0])
+
+    def columns(self, parts: tuple[str, ...]) -> list[tuple[str, str]]:
+        schema = parts[-2] if len(parts) >= 2 else "main"
+        try:
+            rows = self._con.execute("SELECT name, type FROM pragma_table_info(?, ?)", (parts[-1], schema)).fetchall()
+        except sqlite3.Error as error:
+            raise self.error(error) from None
+        return [(str(name), str(kind)) for name, kind in rows]
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
