@@ -81,6 +81,32 @@ def test_report_is_one_self_contained_file(report: Path) -> None:
     assert parser.seen["style"] == 1
 
 
+def test_report_has_normal_permissions(report: Path) -> None:
+    """Written through a temporary file, but readable like any file the user writes (umask)."""
+    from segdsl.insights.files import current_umask
+
+    assert report.stat().st_mode & 0o777 == 0o666 & ~current_umask()
+
+
+def test_atomic_writes_respect_the_umask_and_keep_a_replaced_files_mode(tmp_path: Path) -> None:
+    import os
+
+    from segdsl.insights.files import atomic_write_text
+
+    previous = os.umask(0o027)
+    try:
+        atomic_write_text(tmp_path / "new.html", "x")
+        assert (tmp_path / "new.html").stat().st_mode & 0o777 == 0o640
+        private = tmp_path / "private.json"
+        private.write_text("old")
+        private.chmod(0o600)
+        atomic_write_text(private, "new")
+        assert private.stat().st_mode & 0o777 == 0o600 and private.read_text() == "new"
+    finally:
+        os.umask(previous)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.html", "private.json"]
+
+
 def test_report_content(report: Path) -> None:
     html = report.read_text(encoding="utf-8")
     for name in ("uk_ie", "women", "subscribed", "big_buyers", "nobody"):

@@ -160,3 +160,30 @@ def test_target_usage_errors(args: list[str], words: str, project: Path,
         code, _, err = segdsl(capsys, command, "shop.seg", *extra, *args)
         assert code == 2, (command, err)
         assert words.lower() in err.lower()
+
+
+def test_wrongly_typed_column_is_named_by_materialize_and_check(project: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import duckdb
+
+    path = project / "shop.duckdb"
+    duckdb.connect(str(path)).close()
+    with open_database(str(path)) as db:
+        _load(db)
+        db.execute("ALTER TABLE shop_customers ALTER COLUMN age TYPE VARCHAR")
+        db.execute("ALTER TABLE shop_orders DROP COLUMN created_at")
+    code, _, err = segdsl(capsys, "materialize", "shop.seg", "--db", "shop.duckdb", "--table", "members")
+    assert code == 1
+    assert "column shop_customers.age is VARCHAR in shop.duckdb, but the schema says int" in err.splitlines()[0]
+    assert "INTEGER_LITERAL" not in err
+    with open_database(str(path)) as db:
+        assert not db.table_exists(("members",))
+    # check --db warns about every field that does not fit, at the field in the schema
+    code, _, err = segdsl(capsys, "check", "shop.seg", "--db", "shop.duckdb")
+    assert code == 0, err
+    assert "schema.yml:5:3: warning[SEG302]: column shop_customers.age is VARCHAR in shop.duckdb, " \
+           "but the schema says int" in err
+    assert "warning[SEG302]: table shop_orders in shop.duckdb has no column 'created_at'" in err
+    assert "2 warnings" in err
+    code, _, _ = segdsl(capsys, "check", "shop.seg", "--db", "shop.duckdb", "--strict")
+    assert code == 1

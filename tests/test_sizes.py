@@ -134,6 +134,10 @@ def test_snapshot_gives_the_change_since_the_last_run(project: Path, example_sch
     assert snapshot["segments"]["women"]["as_of"] == AS_OF
     assert snapshot["segments"]["women"]["taken_at"].endswith("Z")
     assert first["snapshot"] == "small.duckdb.segdsl-sizes.json"
+    from segdsl.insights.files import current_umask
+
+    mode = (project / "small.duckdb.segdsl-sizes.json").stat().st_mode & 0o777
+    assert mode == 0o666 & ~current_umask()  # not mkstemp's 0600
     # a new customer arrives: a woman in the UK, subscribed, no orders
     connection = duckdb.connect(str(project / "small.duckdb"))
     connection.execute("INSERT INTO customers (customer_id, gender, region, is_subscribed) "

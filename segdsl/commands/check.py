@@ -2,11 +2,13 @@
 
 Errors exit 1. Warnings (segdsl/lint.py: conditions that can never be true, conditions
 implied by another, unused traits and, with ``--db``, enum values in the data that the
-schema does not declare) are printed but exit 0 unless ``--strict``. Without ``--db`` this
+schema does not declare and columns missing or of a type that does not fit the schema) are printed but exit 0 unless ``--strict``. Without ``--db`` this
 never imports sqlglot or duckdb, so it starts fast.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import click
 
@@ -27,7 +29,7 @@ from segdsl.cli import (
 @dialect_option
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), metavar="FILE.duckdb",
-              help="Also compare enum values in this DuckDB database with the schema.")
+              help="Also compare the columns (types) and enum values in this DuckDB database with the schema.")
 def check(paths: tuple[str, ...], schema_path: str | None, output_format: str, dialect: str,
           strict: bool, db_path: str | None) -> None:
     """Check segment files and folders (recursively *.seg); exit 1 on errors."""
@@ -38,6 +40,7 @@ def check(paths: tuple[str, ...], schema_path: str | None, output_format: str, d
     program = load_program(paths, None, schema_path, dialect, output_format)
     found = program.diagnostics + program.dialect_diagnostics() + lint(program)
     if db_path is not None:
+        found += _column_warnings(program.schema, db_path)
         found += undeclared_enum_values(program.schema, db_path)
     program.diagnostics = sorted(dict.fromkeys(found), key=lambda d: d.sort_key())
     _emit(program.diagnostics, output_format)
@@ -48,3 +51,13 @@ def check(paths: tuple[str, ...], schema_path: str | None, output_format: str, d
         count = len(program.segments)
         extra = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
         click.echo(f"ok: {count} segment{'s' if count != 1 else ''} checked{extra}", err=True)
+
+
+def _column_warnings(schema: Any, db_path: str) -> list[Any]:
+    """Fields whose column is missing or mistyped in the database (one DESCRIBE per table)."""
+    from segdsl.runners import open_database
+    from segdsl.runners.base import Target
+    from segdsl.runners.columns import type_warnings
+
+    with open_database(Target("duckdb", "duckdb", db_path, db_path), read_only=True) as db:
+        return type_warnings(db.column_types, schema, db_path)

@@ -9,13 +9,16 @@ check; the others return None and their queries run unchecked. Type names are Du
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 
 from segdsl import ir
 from segdsl.datatypes import DataType
+from segdsl.diagnostics import Diagnostic, Source, make
 from segdsl.runner import database_error
-from segdsl.schema import Schema
+from segdsl.schema import Field, Schema
+from segdsl.syntax import Span
 
 _INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
              "UINTEGER", "UBIGINT", "UHUGEINT"}
@@ -149,3 +152,36 @@ def check_segments(describe: Describe, schema: Schema, items: Iterable[ir.Value 
                    display: str) -> None:
     """:func:`check_columns` for the columns these predicates (and values) read."""
     check_columns(describe, schema, used_columns(schema, items), display)
+
+
+def type_warnings(describe: Describe, schema: Schema, display: str) -> list[Diagnostic]:
+    """``check --db``: a SEG302 warning at each schema field whose column is missing from the
+    database or has a type that does not fit (one DESCRIBE per table)."""
+    path = os.path.relpath(schema.path) if os.path.isabs(schema.path) else schema.path
+    source = Source(schema.path if path.startswith("..") else path, schema.text)  # as GitHub names it
+    tables: list[tuple[str, list[Field]]] = [(schema.table, list(schema.fields.values()))]
+    tables += [(r.table, list(r.fields.values())) for r in schema.relations.values()]
+    found: list[Diagnostic] = []
+    for table, fields in tables:
+        try:
+            actual = describe(table)
+        except LookupError as error:
+            span = fields[0].span if fields else Span.point()
+            found.append(make("SEG302", f"{display} has no table {table} ({error})", source, span,
+                              "check 'table:' in the schema", severity="warning"))
+            continue
+        if actual is None:
+            return found
+        for field in fields:
+            db_type = actual.get(field.column.lower())
+            if db_type is None:
+                found.append(make("SEG302", f"table {table} in {display} has no column '{field.column}'",
+                                  source, field.span, "check 'column:' in the schema against the database",
+                                  severity="warning"))
+            elif not compatible(field.type, db_type):
+                fitting = schema_type_for(db_type)
+                found.append(make("SEG302", f"column {table}.{field.column} is {db_type} in {display}, but the "
+                                  f"schema says {field.type}", source, field.span,
+                                  f"declare it as '{fitting}', or convert the column" if fitting
+                                  else f"convert the column to a {field.type} column", severity="warning"))
+    return found

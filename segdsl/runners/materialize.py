@@ -45,6 +45,7 @@ from segdsl import ddl, ir
 from segdsl.diagnostics import SegdslError
 from segdsl.runner import database_error
 from segdsl.runners.base import Database
+from segdsl.runners.columns import check_segments
 from segdsl.schema import Schema
 
 NEW_SUFFIX = "__segdsl_new"
@@ -86,6 +87,7 @@ def materialize(db: Database, segments: list[ir.Segment], schema: Schema, table:
         raise ValueError("no segments to materialize")
     if any(s.name == schema.key for s in ordered):
         raise ValueError(f"segment '{schema.key}' has the name of the key column; rename the segment")
+    check_segments(db.column_types, schema, [s.pred for s in ordered], db.target.display)
     query = ddl.rename_tables(ddl.membership_query(ordered, schema, db.dialect, as_of),
                               db.tables(schema))
     new, old = ddl.with_suffix(parts, NEW_SUFFIX), ddl.with_suffix(parts, OLD_SUFFIX)
