@@ -126,3 +126,33 @@ def test_query_error_during_copy_removes_the_temporary_file(tmp_path: Path, db: 
     with open_database(str(db), read_only=True) as database, pytest.raises(SegdslError, match="boom"):
         write_members(database, failing, "customer_id", str(tmp_path / "m.parquet"), 3)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("out", [None, "members.csv", "members.parquet"])
+def test_the_segment_query_runs_once(tmp_path: Path, db: Path, out: str | None,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The members, their count and the first ones come from ONE execution of the segment's
+    query: COUNT(*) OVER () beside the first members, or COPY's row count and a read-back of
+    the file just written (DESCRIBE only reads types)."""
+    from segdsl.cli import main
+    from segdsl.runners.duckdb_runner import DuckDBDatabase
+
+    ran: list[str] = []
+    original = DuckDBDatabase.query
+
+    def query(self: DuckDBDatabase, sql: str) -> list[tuple[object, ...]]:
+        ran.append(sql)
+        return original(self, sql)
+
+    monkeypatch.setattr(DuckDBDatabase, "query", query)
+    args = ["run", "-e", "is_subscribed", "--schema", SCHEMA, "--db", str(db), "--format", "json", "--limit", "2"]
+    if out:
+        args += ["--out", str(tmp_path / out)]
+    with pytest.raises(SystemExit) as exit_code:
+        main(args)
+    assert exit_code.value.code == 0
+    segment_runs = [sql for sql in ran if '"is_subscribed"' in sql and not sql.startswith("DESCRIBE")]
+    assert len(segment_runs) == 1, ran
+    if out:
+        assert segment_runs[0].startswith("COPY (")
+        assert (tmp_path / out).exists()

@@ -66,10 +66,11 @@ def materialize(paths: tuple[str, ...], target: str | None, table: str, engine: 
         _emit(problems, output_format)
         raise Failed
 
+    from segdsl.insights.console import spinner
     from segdsl.runners import open_database
     from segdsl.runners.materialize import materialize as build
 
-    with open_database(resolved, master=master) as db:
+    with spinner(f"building {table} on {resolved.display}…"), open_database(resolved, master=master) as db:
         try:
             result = build(db, segments, program.schema, table, as_of)
         except ValueError as error:
