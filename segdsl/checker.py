@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+import warnings
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import TypeVar
 
 from segdsl import ir
 from segdsl import syntax as s
 from segdsl.datatypes import BOOL, DECIMAL, INT, DataType
 from segdsl.diagnostics import Diagnostic, Source, did_you_mean, make
 from segdsl.dialects import Dialect
+from segdsl.limits import MAX_NESTING, MAX_WINDOW, WINDOW_LIMIT_TEXT
 from segdsl.node import Node
-from segdsl.parser import parse_expression
+from segdsl.parser import implicit_name, parse_expression, segment_headers
+from segdsl.portable_regex import portability_problem
+from segdsl.references import dependency_order, field_references, segment_references
 from segdsl.schema import Relation, Schema
 
 
@@ -30,6 +35,7 @@ class _Scope(Node):
 
 _ENTITY = _Scope()
 _TraitValue = ir.Value | ir.Pred
+_T = TypeVar("_T")
 
 
 class Checker:
@@ -41,11 +47,15 @@ class Checker:
         self.diagnostics: list[Diagnostic] = []
         self._source = schema.source
         self._traits: dict[str, _TraitValue | None] = {}
-        self._trait_stack: list[str] = []
+        self._traits_ready = False
         self._segments: dict[str, tuple[s.Segment, Source]] = {}
         self._resolved: dict[str, ir.Pred | None] = {}
-        self._segment_stack: list[tuple[str, s.Span, Source]] = []
         self._used_traits: set[str] = set()
+        # Nesting: the level of the condition being checked, the deepest level reached, and
+        # how deep each segment and trait goes on its own ("seg:NAME" / "trait:NAME").
+        self._depth = 0
+        self._peak = 0
+        self._heights: dict[str, int] = {}
         # SEG140 problems are kept per owner ("seg:NAME" / "trait:NAME") with the owners each
         # one depends on, so compiling one segment reports only what that segment needs.
         self._owners: list[str] = []
@@ -55,42 +65,71 @@ class Checker:
     # ---- segments ------------------------------------------------------------------
 
     def check_files(self, files: Iterable[s.SegmentFile]) -> dict[str, ir.Segment]:
-        """Every segment of every file, by name; problems go to ``self.diagnostics``."""
+        """Every segment of every file, by name; problems go to ``self.diagnostics``.
+
+        Segments are resolved dependencies first (see references.py), so resolving one
+        never recurses into another; loops are reported before anything is resolved.
+        """
         order: list[str] = []
+        first_at: dict[str, str] = {}
         for file in files:
             source = Source(file.path, file.source)
-            for segment in file.segments:
-                name = segment.name.text
-                if name in self._segments:
-                    first, first_source = self._segments[name]
-                    self._error("SEG131", f"segment '{name}' is defined twice", segment.name.span,
-                                f"the first definition is at {first_source.path}:{first.span.line}",
-                                source=source)
+            for name_node, segment in _definitions(file):
+                name = name_node.text
+                if name in first_at:
+                    self._error("SEG131", f"segment '{name}' is defined twice", name_node.span,
+                                f"the first definition is at {first_at[name]}", source=source)
+                    continue
+                first_at[name] = f"{file.path}:{name_node.span.line}"
+                if segment is None:  # a syntax error, reported by the parser
+                    self._resolved[name] = None
                     continue
                 self._segments[name] = (segment, source)
                 order.append(name)
+        ordered, loops = dependency_order(order, self._segment_uses)
+        for loop in loops:
+            self._segment_loop(loop)
+        for name in ordered:
+            self._resolve_segment(name)
         result: dict[str, ir.Segment] = {}
         for name in order:
-            pred = self._resolve_segment(name)
+            pred = self._resolved.get(name)
             segment, source = self._segments[name]
             if pred is not None:
                 description = segment.description.value if segment.description else None
                 result[name] = ir.Segment(name, description, pred, source.path, segment.span.line)
         return result
 
+    def _segment_uses(self, name: str) -> list[tuple[str, s.Span]]:
+        return [ref for ref in segment_references(self._segments[name][0].expr)
+                if ref[0] in self._segments]
+
+    def _segment_loop(self, loop: list[tuple[str, s.Span]]) -> None:
+        names = [name for name, _ in loop]
+        notes = []
+        for index, (name, span) in enumerate(loop):
+            path = self._segments[name][1].path
+            used = names[(index + 1) % len(names)]
+            notes.append(f"{path}:{span.line}:{span.column}: segment '{name}' uses '{used}' here")
+        last, span = loop[-1]
+        self.diagnostics.append(make(
+            "SEG132", "segments refer to each other in a loop: " + " → ".join([*names, names[0]]),
+            self._segments[last][1], span, "break the loop by removing one of the references",
+            notes=tuple(notes)))
+        for name in names:
+            self._resolved[name] = None
+
     def _resolve_segment(self, name: str) -> ir.Pred | None:
         if name in self._resolved:
             return self._resolved[name]
         segment, source = self._segments[name]
-        self._segment_stack.append((name, segment.span, source))
         self._owners.append(f"seg:{name}")
         saved = self._source
         self._source = source
         try:
-            pred = self._pred(segment.expr, _ENTITY)
+            pred = self._measured(f"seg:{name}", lambda: self._pred(segment.expr, _ENTITY))
         finally:
             self._source = saved
-            self._segment_stack.pop()
             self._owners.pop()
         self._resolved[name] = pred
         return pred
@@ -98,47 +137,90 @@ class Checker:
     def _in_segment(self, node: s.InSegment) -> ir.Pred | None:
         name = node.name.text
         self._depend(f"seg:{name}")
-        if name not in self._segments:
+        if name not in self._segments and name not in self._resolved:
             suggestion = did_you_mean(name, list(self._segments))
             hint = f"did you mean '{suggestion}'?" if suggestion else (
                 "segments are looked up in the files and folders given on the command line")
             self._error("SEG130", f"unknown segment '{name}'", node.name.span, hint)
             return None
-        names = [entry[0] for entry in self._segment_stack]
-        if name in names:
-            cycle = [*names[names.index(name):], name]
-            notes = tuple(
-                f"{src.path}:{span.line}:{span.column}: segment '{seg}' is defined here"
-                for seg, span, src in self._segment_stack[names.index(name):]
-            )
-            self.diagnostics.append(make(
-                "SEG132", "segments refer to each other in a loop: " + " → ".join(cycle),
-                self._source, node.span, "break the loop by removing one of the references",
-                notes=notes))
-            for seg in cycle:
-                self._resolved.setdefault(seg, None)
+        pred = self._resolve_segment(name)  # already resolved, unless called out of order
+        if pred is None or not self._fits(f"seg:{name}", f"'in segment {name}'", node.span):
             return None
-        if name in self._resolved:
-            return self._resolved[name]
-        return self._resolve_segment(name)
+        return pred
+
+    # ---- nesting depth -------------------------------------------------------------------
+
+    def _measured(self, key: str, resolve: Callable[[], _T]) -> _T:
+        """Resolve a segment or trait on its own, recording how many levels deep it goes."""
+        saved = self._depth, self._peak
+        self._depth = self._peak = 0
+        try:
+            return resolve()
+        finally:
+            self._heights[key] = self._peak
+            self._depth, self._peak = saved
+
+    def _fits(self, key: str, what: str, span: s.Span) -> bool:
+        """Whether using a segment or trait here stays within the nesting limit."""
+        height = self._heights.get(key, 0)
+        if self._depth + height > MAX_NESTING:
+            self._error("SEG005", f"{what} nests this condition more than {MAX_NESTING} levels deep "
+                        f"(it is {height} levels deep itself)", span,
+                        "each segment or trait used adds its own nesting; shorten the chain of "
+                        "segments that use segments, or flatten the conditions")
+            return False
+        self._peak = max(self._peak, self._depth + height)
+        return True
 
     # ---- traits ----------------------------------------------------------------------
 
     def trait(self, name: str) -> _TraitValue | None:
-        if name in self._traits:
-            return self._traits[name]
+        self.check_traits()
+        if name not in self._traits:  # pragma: no cover - check_traits resolves every trait
+            self._resolve_trait(name)
+        return self._traits[name]
+
+    def check_traits(self) -> None:
+        """Resolve every trait once, each after the traits it uses; report loops among them."""
+        if self._traits_ready:
+            return
+        self._traits_ready = True
+        ordered, loops = dependency_order(list(self.schema.traits), self._trait_uses)
+        for loop in loops:
+            self._trait_loop(loop)
+        for name in ordered:
+            if name not in self._traits:
+                self._resolve_trait(name)
+
+    def _trait_expr(self, name: str) -> tuple[s.Expr | None, list[Diagnostic], str]:
+        """A trait's expression, parsed from its text padded to its place in the schema."""
         trait = self.schema.traits[name]
-        if name in self._trait_stack:
-            loop = [*self._trait_stack[self._trait_stack.index(name):], name]
-            self.diagnostics.append(make(
-                "SEG133", "traits refer to each other in a loop: " + " → ".join(loop),
-                self.schema.source, trait.span))
-            self._traits[name] = None
-            return None
-        self._trait_stack.append(name)
-        self._owners.append(f"trait:{name}")
         padded = "\n" * (trait.span.line - 1) + " " * (trait.span.column - 1) + trait.source
         expr, problems = parse_expression(padded, self.schema.path)
+        return expr, problems, padded
+
+    def _trait_uses(self, name: str) -> list[tuple[str, s.Span]]:
+        expr = self._trait_expr(name)[0]
+        if expr is None:
+            return []
+        return [ref for ref in field_references(expr)
+                if ref[0] in self.schema.traits and ref[0] not in self.schema.fields]
+
+    def _trait_loop(self, loop: list[tuple[str, s.Span]]) -> None:
+        names = [name for name, _ in loop]
+        notes = tuple(f"{self.schema.path}:{span.line}:{span.column}: trait '{name}' uses "
+                      f"'{names[(index + 1) % len(names)]}' here"
+                      for index, (name, span) in enumerate(loop))
+        self.diagnostics.append(make(
+            "SEG133", "traits refer to each other in a loop: " + " → ".join([*names, names[0]]),
+            self.schema.source, loop[-1][1], "break the loop by removing one of the references",
+            notes=notes))
+        for name in names:
+            self._traits[name] = None
+
+    def _resolve_trait(self, name: str) -> None:
+        self._owners.append(f"trait:{name}")
+        expr, problems, padded = self._trait_expr(name)
         result: _TraitValue | None = None
         if problems:
             self.diagnostics.extend(_relocate(problems, self.schema.source))
@@ -146,18 +228,19 @@ class Checker:
             saved = self._source
             self._source = Source(self.schema.path, padded)
             before = len(self.diagnostics)
+            checked = expr
             try:
-                if isinstance(expr, s.BareBool):
-                    result = self._trait_operand(expr.operand)
-                else:
-                    result = self._pred(expr, _ENTITY)
+                result = self._measured(f"trait:{name}", lambda: self._trait_value(checked))
             finally:
                 self._source = saved
             self.diagnostics[before:] = _relocate(self.diagnostics[before:], self.schema.source)
-        self._trait_stack.pop()
         self._owners.pop()
         self._traits[name] = result
-        return result
+
+    def _trait_value(self, expr: s.Expr) -> _TraitValue | None:
+        if isinstance(expr, s.BareBool):
+            return self._trait_operand(expr.operand)
+        return self._pred(expr, _ENTITY)
 
     def _trait_operand(self, operand: s.Operand) -> _TraitValue | None:
         typed = self._operand(operand, _ENTITY)
@@ -166,10 +249,6 @@ class Checker:
         value, _ = typed
         return value.pred if isinstance(value, _PredValue) else value
 
-    def check_traits(self) -> None:
-        for name in self.schema.traits:
-            self.trait(name)
-
     @property
     def used_traits(self) -> set[str]:
         return set(self._used_traits)
@@ -177,6 +256,19 @@ class Checker:
     # ---- predicates -------------------------------------------------------------------
 
     def _pred(self, node: s.Expr, scope: _Scope) -> ir.Pred | None:
+        """One nesting level down (see limits.py); the parser keeps single trees within it."""
+        if self._depth >= MAX_NESTING:  # pragma: no cover - the parser and _fits stop this first
+            self._error("SEG005", f"this condition is nested more than {MAX_NESTING} levels deep",
+                        node.span)
+            return None
+        self._depth += 1
+        self._peak = max(self._peak, self._depth)
+        try:
+            return self._pred_here(node, scope)
+        finally:
+            self._depth -= 1
+
+    def _pred_here(self, node: s.Expr, scope: _Scope) -> ir.Pred | None:
         if isinstance(node, s.And):
             parts = [self._pred(item, scope) for item in node.items]
             return None if any(p is None for p in parts) else ir.And(tuple(p for p in parts if p))
@@ -325,7 +417,7 @@ class Checker:
             high_point = self._time_point(node.high, data_type)
             if low_point is None or high_point is None:
                 return None
-            if _comparable_key(low_point) > _comparable_key(high_point):
+            if _empty_span(low_point, high_point):
                 self._empty_range(node, node.low, node.high)
                 return None
             return ir.TimeRange(value, ir.Bound(low_point, True), ir.Bound(high_point, True))
@@ -378,12 +470,35 @@ class Checker:
             self._error("SEG110", f"'matches' needs a text field, but this is {_a(data_type)}", node.span)
             return None
         try:
-            re.compile(node.pattern.value)
+            with warnings.catch_warnings():  # e.g. "possible nested set": reported below instead
+                warnings.simplefilter("ignore")
+                re.compile(node.pattern.value)
         except re.error as error:
             self._error("SEG115", f"invalid regular expression: {error.msg}", node.pattern.span)
             return None
+        problem = portability_problem(node.pattern.value)
+        if problem is not None:
+            self._error("SEG115", problem.message, self._inside(node.pattern, problem.start, problem.end),
+                        problem.hint)
+            return None
         self._need(node.span, "regex")
         return ir.RegexMatch(value, node.pattern.value)
+
+    def _inside(self, string: s.String, start: int, end: int) -> s.Span:
+        """The span of string.value[start:end] in the source (quotes inside are written twice)."""
+        span = string.span
+        raw = self._source.text[span.start + 1:span.end - 1]
+        quote = self._source.text[span.start:span.start + 1]
+        if len(raw) != span.end - span.start - 2 or span.end_line != span.line:
+            return span  # pragma: no cover - a string literal sits on one line
+        offsets, index = [], 0
+        while index <= len(raw):
+            offsets.append(index)
+            index += 2 if quote and raw[index:index + 2] == quote * 2 else 1
+        first, last = offsets[min(start, len(offsets) - 1)], offsets[min(end, len(offsets) - 1)]
+        column = span.column + 1
+        return s.Span(span.start + 1 + first, span.start + 1 + last, span.line, column + first,
+                      span.line, column + last)
 
     def _list_has(self, value: ir.Value, data_type: DataType, mode: str, values: tuple[s.Value, ...],
                   span: s.Span, list_span: s.Span) -> ir.Pred | None:
@@ -410,6 +525,8 @@ class Checker:
             if duration.amount <= 0:
                 self._error("SEG120", "a window needs a length of at least 1", duration.span)
                 return None
+            if not self._within_calendar(duration, "this window"):
+                return None
             low = ir.Bound(ir.RelativeDay(duration.amount, duration.unit, plus_days=1), True)
             return ir.TimeRange(value, low, ir.Bound(ir.RelativeDay(0, "day"), True))
         if isinstance(window, s.BeforeWindow):
@@ -422,7 +539,7 @@ class Checker:
         high_point = self._time_point(window.high, None)
         if low_point is None or high_point is None:
             return None
-        if _comparable_key(low_point) > _comparable_key(high_point):
+        if _empty_span(low_point, high_point):
             self._error("SEG114", "this window is empty: its start is after its end", window.span)
             return None
         return ir.TimeRange(value, ir.Bound(low_point, True), ir.Bound(high_point, True))
@@ -432,12 +549,21 @@ class Checker:
             if ref.duration.amount < 0:
                 self._error("SEG120", "use a positive number of units before 'ago'", ref.span)
                 return None
+            if not self._within_calendar(ref.duration, f"'{ref.duration.amount} {ref.duration.unit}s ago'"):
+                return None
             self._need(ref.span, "relative_time")
             return ir.RelativeDay(ref.duration.amount, ref.duration.unit)
         if isinstance(ref, s.Today):
             self._need(ref.span, "relative_time")
             return ir.RelativeDay(0, "day")
         return self._time_point(ref, None)
+
+    def _within_calendar(self, duration: s.Duration, what: str) -> bool:
+        if duration.amount <= MAX_WINDOW[duration.unit]:
+            return True
+        self._error("SEG120", f"{what} reaches back more than 1,000 years", duration.span,
+                    f"windows and 'N units ago' reach back at most {WINDOW_LIMIT_TEXT}")
+        return False
 
     def _time_point(self, node: s.Value | s.TimeRef, data_type: DataType | None) -> ir.Day | dt.datetime | None:
         if isinstance(node, (s.Date, s.Timestamp)):
@@ -484,7 +610,7 @@ class Checker:
             self._used_traits.add(name)
             self._depend(f"trait:{name}")
             trait = self.trait(name)
-            if trait is None:
+            if trait is None or not self._fits(f"trait:{name}", f"the trait '{name}'", operand.span):
                 return None
             if isinstance(trait, (ir.Column, ir.RowColumn, ir.Aggregation)):
                 return trait, trait.type
@@ -710,12 +836,25 @@ def _time_compare(value: ir.Value, op: str, point: ir.Day | dt.datetime) -> ir.P
     return ir.TimeRange(value, incl, None)
 
 
-def _comparable_key(point: ir.Day | dt.datetime) -> tuple[int, dt.datetime]:
-    if isinstance(point, dt.datetime):
-        return (0, point)
-    if isinstance(point, dt.date):
-        return (0, dt.datetime.combine(point, dt.time()))
-    return (1, dt.datetime.min)  # relative days are not compared at check time
+def _empty_span(low: ir.Day | dt.datetime, high: ir.Day | dt.datetime) -> bool:
+    """Whether low..high holds no instant, a date meaning its whole day (12:00..that day is not)."""
+    if not isinstance(low, dt.date) or not isinstance(high, dt.date):
+        return False  # relative days are not compared at check time
+    start = low if isinstance(low, dt.datetime) else dt.datetime.combine(low, dt.time.min)
+    end = high if isinstance(high, dt.datetime) else dt.datetime.combine(high, dt.time.max)
+    return start > end
+
+
+def _definitions(file: s.SegmentFile) -> list[tuple[s.Name, s.Segment | None]]:
+    """Each name the file defines, with its segment, or None where it has a syntax error."""
+    by_place: dict[int, tuple[s.Name, s.Segment | None]] = {
+        header.span.start: (header, None) for header in segment_headers(file.source)}
+    by_place.update((seg.name.span.start, (seg.name, seg)) for seg in file.segments if not seg.implicit)
+    found = [by_place[place] for place in sorted(by_place)]
+    found += [(seg.name, seg) for seg in file.segments if seg.implicit]
+    if not found and file.source.strip():  # a bare expression with a syntax error
+        found.append((s.Name(implicit_name(file.path), s.Span.point()), None))
+    return found
 
 
 def _literal_values(node: s.Expr) -> list[s.Value]:

@@ -36,6 +36,18 @@ def _iso_date(ctx: click.Context | None, param: click.Parameter | None, value: s
         raise click.BadParameter(f"'{value}' is not a date like 2026-06-30") from None
 
 
+def _reference_date(ctx: click.Context | None, param: click.Parameter | None,
+                    value: str | None) -> dt.date | None:
+    """An ISO date, within the calendar limits of limits.reference_date."""
+    from segdsl.limits import reference_date
+
+    day = _iso_date(ctx, param, value)
+    try:
+        return None if day is None else reference_date(day)
+    except ValueError as error:
+        raise click.BadParameter(str(error).replace("as_of", "the date")) from None
+
+
 def schema_option(func: F) -> F:
     return click.option("--schema", "schema_path", type=click.Path(dir_okay=False),
                         help="Schema YAML (default: schema.yml next to the first segment file, "
@@ -43,7 +55,7 @@ def schema_option(func: F) -> F:
 
 
 def as_of_option(func: F) -> F:
-    return click.option("--as-of", callback=_iso_date, metavar="YYYY-MM-DD",
+    return click.option("--as-of", callback=_reference_date, metavar="YYYY-MM-DD",
                         help="Reference date for relative time (default: the engine's current date).")(func)
 
 
@@ -256,6 +268,15 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(error.exit_code)
     except BrokenPipeError:
         sys.exit(0)
+    except RecursionError:  # last line of defence: limits.py should stop deep input long before
+        from segdsl.diagnostics import Source, make
+        from segdsl.limits import MAX_NESTING
+        from segdsl.syntax import Span
+
+        _emit([make("SEG005", "the input is nested too deeply to process", Source("<input>", ""),
+                    Span.point(), f"keep conditions within {MAX_NESTING} levels of not/and/or, "
+                    "counting the segments and traits they use")])
+        sys.exit(1)
     sys.exit(0)
 
 

@@ -63,6 +63,7 @@ def keywords() -> frozenset[str]:
 
 def format_text(text: str, path: str = "<string>") -> tuple[str | None, list[Diagnostic]]:
     """The canonical text, or None and the syntax diagnostics when the text does not parse."""
+    text = text[1:] if text.startswith("\ufeff") else text  # as parse_file does: spans fit
     parsed, problems = parse_file(text, path)
     if problems:
         return None, problems

@@ -26,8 +26,10 @@ from lark.lexer import BasicLexer, Lexer, LexerState
 
 from segdsl import syntax as s
 from segdsl.diagnostics import Diagnostic, Source, make
+from segdsl.limits import MAX_NESTING, too_deep
 
-_SEGMENT_START = re.compile(r"^[ \t]*segment\s+\S+\s+(?:where|description)\b", re.MULTILINE)
+_SEGMENT_START = re.compile(r"^[ \t]*segment\s+(\S+)\s+(?:where|description)\b", re.MULTILINE)
+_BOM = "\ufeff"
 _NAME_OK = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
@@ -93,7 +95,11 @@ def parse_file(text: str, path: str) -> tuple[s.SegmentFile, list[Diagnostic]]:
 
     A file of segments is cut at each ``segment NAME where|description`` line and every
     piece is parsed on its own, so a mistake in one segment does not hide the others.
+    A leading byte-order mark (some Windows editors save one) is dropped, so positions are
+    those an editor shows. A segment nested deeper than ``limits.MAX_NESTING`` is reported
+    (SEG005) and left out, like one with a syntax error: no later stage has to walk it.
     """
+    text = text[1:] if text.startswith(_BOM) else text
     source = Source(path, text)
     starts = [m.start() for m in _SEGMENT_START.finditer(text)]
     if not starts:
@@ -111,7 +117,7 @@ def parse_file(text: str, path: str) -> tuple[s.SegmentFile, list[Diagnostic]]:
             diagnostics.append(_syntax_diagnostic(error, piece, source))
             continue
         if isinstance(result, list):
-            segments.extend(result)
+            segments.extend(seg for seg in result if _shallow(seg.expr, source, diagnostics))
         else:
             diagnostics.append(make(
                 "SEG001", "a file with segments can only hold segments; this condition is outside any",
@@ -126,10 +132,49 @@ def _parse_bare(text: str, path: str, source: Source) -> tuple[s.SegmentFile, li
         return s.SegmentFile(path, text, ()), [_syntax_diagnostic(error, text, source)]
     if isinstance(result, list):  # pragma: no cover - only without a segment line
         return s.SegmentFile(path, text, tuple(result)), []
-    stem = os.path.splitext(os.path.basename(path))[0] if path not in ("", "-", "<expr>") else "segment"
-    name = stem if _NAME_OK.match(stem) else (re.sub(r"\W", "_", stem) or "segment")
-    segment = s.Segment(s.Name(name, s.Span.point()), None, result, _expr_span(result), True)
+    diagnostics: list[Diagnostic] = []
+    if not _shallow(result, source, diagnostics):
+        return s.SegmentFile(path, text, ()), diagnostics
+    segment = s.Segment(s.Name(implicit_name(path), s.Span.point()), None, result, _expr_span(result), True)
     return s.SegmentFile(path, text, (segment,)), []
+
+
+def implicit_name(path: str) -> str:
+    """The name of a bare-expression file's segment: the file name without .seg."""
+    stem = os.path.splitext(os.path.basename(path))[0] if path not in ("", "-", "<expr>") else "segment"
+    return stem if _NAME_OK.match(stem) else (re.sub(r"\W", "_", stem) or "segment")
+
+
+def segment_headers(text: str) -> list[s.Name]:
+    """The name of every ``segment NAME where|description`` line, parsed or not.
+
+    The checker uses these to know which names a file defines even where a segment has a
+    syntax error, so a duplicate name is still reported and a reference to it is no mistake.
+    """
+    names = []
+    for match in _SEGMENT_START.finditer(text):
+        start, end = match.span(1)
+        line, column = _line_col(text, start)
+        written = match.group(1)
+        name = written[1:-1] if written.startswith("`") and written.endswith("`") else written
+        names.append(s.Name(name, s.Span(start, end, line, column, line, column + end - start)))
+    return names
+
+
+def _shallow(expr: s.Expr, source: Source, diagnostics: list[Diagnostic]) -> bool:
+    """False (with a SEG005) when ``expr`` nests deeper than the documented limit."""
+    deep = too_deep(expr)
+    if deep is None:
+        return True
+    span = deep.span
+    line_end = source.text.find("\n", span.start)
+    end = span.end if span.end_line == span.line else (line_end if line_end >= 0 else len(source.text))
+    point = s.Span(span.start, end, span.line, span.column, span.line, span.column + end - span.start)
+    diagnostics.append(make(
+        "SEG005", f"this condition is nested more than {MAX_NESTING} levels deep", source, point,
+        f"segdsl reads at most {MAX_NESTING} levels of not/and/or; flatten it: 'not not X' is X, "
+        "and a chain of only 'and' (or only 'or') needs no parentheses"))
+    return False
 
 
 def _has_content(text: str) -> bool:
@@ -262,8 +307,8 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, source: Source) -> Dia
         else:
             found = f"found '{token}'"
             span = s.Span(pos, pos + len(str(token)), line, column, line, column + len(str(token)))
-        return make("SEG001", f"expected {expected}{after}, {found}", source, span,
-                    _token_hint(str(token), previous))
+        hint = _window_hint(text, pos) or _token_hint(str(token), previous)
+        return make("SEG001", f"expected {expected}{after}, {found}", source, span, hint)
     if isinstance(error, UnexpectedEOF):  # pragma: no cover - LALR reports $END tokens instead
         return make("SEG001", "the text ended too early", source, span)
     return make("SEG001", "syntax error", source, span)  # pragma: no cover
@@ -282,6 +327,30 @@ def _character_hint(text: str, pos: int) -> str | None:
     if text[pos:pos + 1] == "|":
         return "write 'or' instead of '|'"
     return None
+
+
+_WINDOW_AT = re.compile(r"in\s+last\s+-?\d+\s+[a-z]+|(?:before|after)\s+(?:-?\d+\s+[a-z]+\s+ago|[^\s()]+)"
+                        r"|between\s+[^\s()]+\s+and\s+[^\s()]+")
+_FILTER_START = re.compile(r"\b(?:(?P<rows>has|no)\s+|(?:count\s+distinct|count|sum|avg|min|max)\s*\(\s*)"
+                           r"(?:\w+|`[^`\n]+`)(?:\.\w+)?\s+(?P<where>where)\s+")
+
+
+def _window_hint(text: str, pos: int) -> str | None:
+    """A window written after a has/no/aggregate filter: show it moved before 'where'."""
+    window = _WINDOW_AT.match(text, pos)
+    starts = list(_FILTER_START.finditer(text, 0, pos))
+    if window is None or not starts:
+        return None
+    start = starts[-1]
+    condition = " ".join(text[start.end():pos].split())
+    if not condition:
+        return None
+    if start.group("rows") and re.search(r"\b(?:and|or)\b", condition):
+        condition = f"({condition})"
+    head = " ".join(text[start.start():start.start("where")].split())
+    close = "" if start.group("rows") else ")"
+    moved = f"{head} {' '.join(window.group().split())} where {condition}{close}"
+    return f"a window goes before 'where': {moved}"
 
 
 def _token_hint(token: str, previous: str | None) -> str | None:

@@ -45,12 +45,20 @@ class Program:
 
 
 def find_segment_files(paths: list[str]) -> tuple[list[str], list[Diagnostic]]:
-    """Files as given, folders searched recursively for *.seg, in a stable order."""
+    """Files as given, folders searched recursively for *.seg, in a stable order.
+
+    A folder without any .seg file is a mistake (a typo in the path, or the wrong folder),
+    not "0 segments checked".
+    """
     found: list[str] = []
     problems: list[Diagnostic] = []
     for path in paths:
         if os.path.isdir(path):
-            found.extend(_seg_files_under(path))
+            under = _seg_files_under(path)
+            if not under:
+                problems.append(make("SEG003", f"no .seg files in folder {path}", Source(path, ""),
+                                     Span.point(), "segment files end in .seg; check the folder"))
+            found.extend(under)
         elif os.path.exists(path):
             found.append(path)
         else:

@@ -69,7 +69,13 @@ class Schema(Node):
 
 
 def load_schema(spec: str | os.PathLike[str] | Mapping[str, Any]) -> Schema:
-    """Load a schema from a YAML file path or a mapping; raise SegdslError on any mistake."""
+    """Load a schema from a YAML file path or a mapping; raise SegdslError on any mistake.
+
+    Anything else (None, a number) is a TypeError naming the argument.
+    """
+    if not isinstance(spec, (str, os.PathLike, Mapping)):
+        raise TypeError(f"load_schema() needs the path of a schema file or a mapping, not "
+                        f"{type(spec).__name__}")
     schema, diagnostics = read_schema(spec)
     if schema is None or diagnostics:
         raise SegdslError(diagnostics)
@@ -91,6 +97,7 @@ def read_schema(
         return None, [make("SEG201", f"cannot read the schema file: {reason}",
                            Source(path, ""), Span.point(),
                            "pass --schema FILE, or put schema.yml next to your segments")]
+    text = text[1:] if text.startswith("\ufeff") else text  # a byte-order mark some editors save
     source = Source(path, text)
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -120,6 +127,9 @@ _TYPE_ALIASES = {
     "boolean": "bool", "text": "string", "varchar": "string", "str": "string",
     "datetime": "timestamp", "time": "timestamp", "array": "list<string>",
 }
+_TEXT_TAG = "tag:yaml.org,2002:str"
+_YAML_KINDS = {"int": "a number", "float": "a number", "bool": "a yes/no value", "null": "null",
+               "timestamp": "a date"}
 _TOP_KEYS = ("entity", "table", "key", "fields", "relations", "traits", "description")
 _FIELD_KEYS = ("type", "values", "column", "description", "of")
 _RELATION_KEYS = ("table", "key", "time", "fields", "description")
@@ -143,9 +153,9 @@ class _Reader:
                        root)
             return None, self.diagnostics
         top = self.mapping(root, _TOP_KEYS, "schema")
-        table = self.scalar(top, "table", root, required=True)
-        key = self.scalar(top, "key", root, required=True)
-        entity = self.scalar(top, "entity", root) or "entity"
+        table = self.scalar(top, "table", root, "the schema", required=True)
+        key = self.scalar(top, "key", root, "the schema", required=True)
+        entity = self.scalar(top, "entity", root, "the schema") or "entity"
         fields = self.fields(top.get("fields"), root, required=True, where="schema")
         relations = self.relations(top.get("relations"))
         traits = self.traits(top.get("traits"), fields)
@@ -169,15 +179,26 @@ class _Reader:
             result[key] = value_node
         return result
 
-    def scalar(self, parts: dict[str, yaml.Node], key: str, parent: yaml.Node,
+    def scalar(self, parts: dict[str, yaml.Node], key: str, parent: yaml.Node, where: str,
                required: bool = False) -> str | None:
+        """A name (table, key, column…) in ``where`` ("the schema", "relation 'orders'")."""
         node = parts.get(key)
         if node is None:
             if required:
-                self.error("SEG202", f"the schema needs '{key}'", parent)
+                self.error("SEG202", f"{where} needs '{key}'", parent,
+                           f"add  {key}: NAME  to {where}")
             return None
         if not isinstance(node, yaml.ScalarNode) or node.value in ("", None):
-            self.error("SEG202", f"'{key}' must be a name", node)
+            self.error("SEG202", f"'{key}' of {where} must be a name", node)
+            return None
+        return self.text(node, f"'{key}' of {where}")
+
+    def text(self, node: yaml.ScalarNode, what: str) -> str | None:
+        """The scalar's text, only if YAML reads it as text (``key: 5`` is a number, not a name)."""
+        if node.tag != _TEXT_TAG:
+            kind = _YAML_KINDS.get(node.tag.rsplit(":", 1)[-1], "something else")
+            self.error("SEG202", f"{what} must be text, but YAML reads {node.value} as {kind}", node,
+                       f"put it in quotes: '{node.value}'")
             return None
         return str(node.value)
 
@@ -213,7 +234,10 @@ class _Reader:
         if not isinstance(type_node, yaml.ScalarNode):
             self.error("SEG202", f"field '{name}' needs a 'type'", node)
             return None
-        column = self.optional_text(parts.get("column")) or name
+        column_node = parts.get("column")
+        column = self.optional_text(column_node) or name
+        if isinstance(column_node, yaml.ScalarNode) and self.text(column_node, f"the column of field '{name}'") is None:
+            return None
         description = self.optional_text(parts.get("description"))
         type_name = str(type_node.value)
         if type_name == "enum":
@@ -280,9 +304,10 @@ class _Reader:
                            value_node)
                 continue
             parts = self.mapping(value_node, _RELATION_KEYS, f"relation '{name}'")
-            table = self.scalar(parts, "table", value_node) or name
-            key = self.scalar(parts, "key", value_node, required=True)
-            time = self.scalar(parts, "time", value_node)
+            where = f"the relation '{name}'"
+            table = self.scalar(parts, "table", value_node, where) or name
+            key = self.scalar(parts, "key", value_node, where, required=True)
+            time = self.scalar(parts, "time", value_node, where)
             fields = self.fields(parts.get("fields"), value_node, required=True, where=f"relation '{name}'")
             if time is not None and time not in fields:
                 self.error("SEG202", f"relation '{name}' names time column '{time}', which is not one of its fields",

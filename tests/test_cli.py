@@ -169,3 +169,36 @@ def test_run_with_table_missing_from_database(tmp_path: Path) -> None:
     result = segdsl("run", "-e", "age > 1", "--schema", "examples/schema.yml", "--db", str(db))
     assert result.returncode == 1
     assert "customers" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_folder_without_segments_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a segment\n", encoding="utf-8")
+    result = segdsl("check", str(tmp_path), "--schema", "examples/schema.yml")
+    assert result.returncode == 1
+    assert f"error[SEG003]: no .seg files in folder {tmp_path}" in result.stderr
+    assert "segments checked" not in result.stderr
+
+
+def test_files_saved_with_a_byte_order_mark(tmp_path: Path) -> None:
+    bom = "\ufeff"
+    schema = (EXAMPLES / "schema.yml").read_text(encoding="utf-8")
+    (tmp_path / "schema.yml").write_text(bom + schema.replace("adult: age >= 18", "adult: agee >= 18"),
+                                         encoding="utf-8")
+    (tmp_path / "a.seg").write_text(bom + "segment grown_ups where adult and region = 'Uk'\n",
+                                    encoding="utf-8")
+    result = segdsl("check", str(tmp_path / "a.seg"))
+    assert result.returncode == 1
+    assert "schema.yml:41:10: error[SEG101]: unknown field 'agee'" in result.stderr
+    assert "a.seg:1:44: error[SEG112]" in result.stderr
+    assert "1 | segment grown_ups where adult and region = 'Uk'\n" in result.stderr
+    assert "SEG002" not in result.stderr
+
+
+def test_segment_key_must_be_text(tmp_path: Path) -> None:
+    (tmp_path / "schema.yml").write_text("table: t\nkey: 5\nfields: {age: int}\n", encoding="utf-8")
+    (tmp_path / "a.seg").write_text("age > 1\n", encoding="utf-8")
+    result = segdsl("check", str(tmp_path / "a.seg"))
+    assert result.returncode == 1
+    assert "schema.yml:2:6: error[SEG202]: 'key' of the schema must be text, but YAML reads 5 as a number" \
+        in result.stderr
+    assert "put it in quotes: '5'" in result.stderr

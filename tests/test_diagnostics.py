@@ -26,14 +26,22 @@ GROUPS = {
     "types": ["types.seg"],
     "three_mistakes": ["three_mistakes.seg"],
     "cycle": ["cycle_a.seg", "cycle_b.seg", "cycle_c.seg"],
+    "values": ["values.seg"],
+    "windows_after_where": ["windows_after_where.seg"],
+    "broken_duplicate": ["broken_duplicate.seg"],
+    "too_deep": ["too_deep.seg"],
 }
+
+
+def _relative(path: str) -> str:
+    return str(Path(path).relative_to(HERE.parent.parent))
 
 
 def _diagnostics(schema, files: list[str], dialect: str | None = None):
     sources, problems = read_sources([str(HERE / f) for f in files])
     assert not problems
     # paths relative to the repo, so goldens do not depend on where the checkout lives
-    sources = [(str(Path(p).relative_to(HERE.parent.parent)), t) for p, t in sources]
+    sources = [(_relative(p), t) for p, t in sources]
     program = build_program(sources, schema, segdsl.dialects.get(dialect) if dialect else None)
     return sorted(program.diagnostics + program.dialect_diagnostics(), key=lambda d: d.sort_key())
 
@@ -45,6 +53,41 @@ def test_golden_text(example_schema, group: str) -> None:
     if UPDATE:
         path.write_text(actual, encoding="utf-8")
     assert actual == path.read_text(encoding="utf-8")
+
+
+def test_golden_trait_cycle() -> None:
+    """A loop of three traits: reported once, at the closing reference, with each trait's."""
+    from segdsl.schema import read_schema
+
+    schema, problems = read_schema(_relative(str(HERE / "trait_cycle.yml")))
+    assert schema is not None and not problems
+    found = _diagnostics(schema, ["trait_cycle.seg"])
+    actual = render.text_report(found) + "\n"
+    path = HERE / "trait_cycle.txt"
+    if UPDATE:
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8")
+    (cycle,) = [d for d in found if d.code == "SEG133"]
+    assert "big_spender → loyal → regular → big_spender" in cycle.message
+    assert [n.split(": ", 1)[1] for n in cycle.notes] == [
+        "trait 'big_spender' uses 'loyal' here", "trait 'loyal' uses 'regular' here",
+        "trait 'regular' uses 'big_spender' here"]
+    assert [n.split(":")[1:3] for n in cycle.notes] == [["7", "16"], ["8", "10"], ["9", "12"]]
+
+
+def test_values_golden_flags_each_mistake_and_not_the_whole_day_range(example_schema) -> None:
+    found = _diagnostics(example_schema, GROUPS["values"])
+    by_line = {d.span.line: d.code for d in found}
+    assert by_line == {2: "SEG113", 3: "SEG113", 4: "SEG115", 5: "SEG115", 6: "SEG115", 7: "SEG115",
+                       8: "SEG120", 9: "SEG120", 10: "SEG120", 11: "SEG114"}
+    quoted = next(d for d in found if d.span.line == 7)
+    assert quoted.line_text[quoted.span.column - 1:quoted.span.end_column - 1] == "(?="
+
+
+def test_duplicate_of_a_broken_segment_is_reported(example_schema) -> None:
+    found = _diagnostics(example_schema, GROUPS["broken_duplicate"])
+    assert [(d.code, d.span.line) for d in found] == [("SEG001", 3), ("SEG131", 4)]
+    assert found[1].hint == "the first definition is at tests/diagnostics/broken_duplicate.seg:3"
 
 
 def test_three_mistakes_all_reported(example_schema) -> None:
@@ -98,7 +141,7 @@ def test_every_emitted_code_is_registered() -> None:
 def test_golden_files_cover_codes() -> None:
     """Every seg-file diagnostic code appears in at least one approved golden."""
     text = "".join(p.read_text(encoding="utf-8") for p in HERE.glob("*.txt"))
-    for code in ["SEG001", "SEG002", "SEG004", "SEG101", "SEG102", "SEG103", "SEG104", "SEG110",
+    for code in ["SEG001", "SEG002", "SEG004", "SEG005", "SEG101", "SEG102", "SEG103", "SEG104", "SEG110",
                  "SEG111", "SEG112", "SEG113", "SEG114", "SEG115", "SEG116", "SEG117", "SEG118",
-                 "SEG119", "SEG120", "SEG130", "SEG131", "SEG132"]:
+                 "SEG119", "SEG120", "SEG130", "SEG131", "SEG132", "SEG133"]:
         assert f"[{code}]" in text, code

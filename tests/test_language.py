@@ -133,3 +133,56 @@ def test_ten_thousand_conditions_do_not_recurse(example_schema) -> None:
     text = " and ".join(f"age != {i}" for i in range(10_000))
     sql = segdsl.compile(text, example_schema)
     assert sql.count("<>") == 10_000
+
+
+@pytest.mark.parametrize("text", ["region in ()", "region not in ( )", "interests has any ()",
+                                  "interests has all ()", "count(orders where status in ()) > 1"])
+def test_empty_lists_are_seg113_not_a_syntax_error(example_schema, text: str) -> None:
+    found = segdsl.check(text, example_schema)
+    assert [d.code for d in found] == ["SEG113"], text
+    assert found[0].message == "this list is empty"
+
+
+@pytest.mark.parametrize(("text", "empty"), [
+    ("last_seen_at between 2024-01-01T12:00:00 and 2024-01-01", False),  # 12:00 to midnight
+    ("last_seen_at 2024-01-01T23:59:59..2024-01-01", False),
+    ("last_seen_at between 2024-01-01 and 2024-01-01T00:00:00", False),  # the first instant
+    ("has orders between 2024-01-01T12:00:00 and 2024-01-01", False),
+    ("last_seen_at between 2024-01-02T00:00:00 and 2024-01-01", True),
+    ("last_seen_at between 2024-01-02 and 2024-01-01T23:59:59", True),
+    ("has orders between 2024-01-02 and 2024-01-01", True),
+])
+def test_empty_range_follows_the_whole_day_rule(example_schema, text: str, empty: bool) -> None:
+    codes = [d.code for d in segdsl.check(text, example_schema)]
+    assert codes == (["SEG114"] if empty else []), text
+
+
+@pytest.mark.parametrize("engine_name", ["duckdb", "sqlite"])
+def test_timestamp_to_date_range_runs_to_the_end_of_the_day(example_schema, engine_name: str) -> None:
+    import datetime as dt
+
+    from tests.engines import engine_or_skip
+
+    engine = engine_or_skip(engine_name)
+    seen = [dt.datetime(2024, 1, 1, 11), dt.datetime(2024, 1, 1, 12), dt.datetime(2024, 1, 1, 23, 59, 59),
+            dt.datetime(2024, 1, 2), None]
+    engine.load(example_schema, [{"customer_id": i, "last_seen_at": t} for i, t in enumerate(seen, 1)], {})
+    sql = segdsl.compile("last_seen_at between 2024-01-01T12:00:00 and 2024-01-01", example_schema,
+                         dialect=engine.dialect)
+    assert engine.members(sql) == {2, 3}
+
+
+def test_leading_byte_order_mark_is_skipped(example_schema) -> None:
+    parsed, problems = parse_file("\ufeffsegment a where agee > 1\n", "bom.seg")
+    assert problems == [] and parsed.segments[0].span.column == 1
+    (found,) = segdsl.check("\ufeffsegment a where agee > 1\n", example_schema)
+    assert (found.code, found.span.line, found.span.column) == ("SEG101", 1, 17)
+    assert found.line_text == "segment a where agee > 1"
+    assert segdsl.check("\ufeffage > 1", example_schema) == []
+    assert [d.code for d in segdsl.check("age > 1 and \ufeff", example_schema)] == ["SEG002"]
+
+
+def test_window_after_a_filter_hints_where_it_goes(example_schema) -> None:
+    (found,) = segdsl.check("no orders where status = 'paid' in last 7 days", example_schema)
+    assert found.code == "SEG001"
+    assert found.hint == "a window goes before 'where': no orders in last 7 days where status = 'paid'"
