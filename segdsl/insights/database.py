@@ -145,7 +145,7 @@ def base_query(schema: Schema, segments: Mapping[str, ir.Pred],
     probes: list[ir.Pred] = list(segments.values())
     for item in values.values():
         probes.append(ir.IsNull(item) if is_value(item) else item)  # type: ignore[arg-type]
-    plan = builder._plan(probes)
+    plan = builder.plan(probes)
     columns: list[exp.Expr] = [
         exp.alias_(exp.column(schema.key, table=ENTITY_ALIAS, quoted=True), KEY_COLUMN, quoted=True)]
     for alias, pred in segments.items():

@@ -16,7 +16,6 @@ of ``X`` and NULL never leaks into the result.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from fractions import Fraction
 
 from sqlglot import exp
@@ -24,6 +23,7 @@ from sqlglot import exp
 from segdsl import ir
 from segdsl.schema import Schema
 from segdsl.sql.lowering import Lowering, resolve_day
+from segdsl.sql.plan import Plan, RelationPlan, existence, make_plan
 
 ENTITY_ALIAS = "e"
 ROW_ALIAS = "r"
@@ -55,20 +55,6 @@ def _col(name: str, table: str) -> exp.Column:
     return exp.column(name, table=table, quoted=True, copy=False)
 
 
-@dataclass
-class _RelationPlan:
-    alias: str
-    cte: str
-    relation: ir.RelationRef
-    columns: dict[ir.Aggregation, str] = field(default_factory=dict)
-
-
-@dataclass
-class _Plan:
-    relations: dict[str, _RelationPlan] = field(default_factory=dict)
-    percentiles: dict[tuple[ir.Value, str], str] = field(default_factory=dict)
-
-
 class QueryBuilder:
     """Builds the SELECT for one predicate; reusable across segments of one schema."""
 
@@ -78,36 +64,26 @@ class QueryBuilder:
 
     # ---- public ------------------------------------------------------------------
     def members_query(self, pred: ir.Pred) -> exp.Select:
-        plan = self._plan([pred])
+        plan = make_plan([pred], members_only=True, semi_joins=self.low.semi_joins)
         select = self._from_entity(plan, [_col(self.schema.key, ENTITY_ALIAS)], _directly_used([pred]))
         return select.where(self.pred(pred, plan, negate=False), copy=False)
 
     def membership_query(self, preds: dict[str, ir.Pred]) -> exp.Select:
         """The key plus one boolean column per segment, all in one pass."""
-        plan = self._plan(list(preds.values()))
+        plan = make_plan(list(preds.values()), members_only=False, semi_joins=False)
         columns: list[exp.Expr] = [_col(self.schema.key, ENTITY_ALIAS)]
         for name, pred in preds.items():
             value = self.low.flag(self.pred(pred, plan, negate=False))
             columns.append(exp.alias_(value, name, quoted=True, copy=False))
         return self._from_entity(plan, columns, _directly_used(list(preds.values())))
 
-    # ---- planning -----------------------------------------------------------------
-    def _plan(self, preds: list[ir.Pred]) -> _Plan:
-        plan = _Plan()
-        for pred in preds:
-            for aggregation in ir.aggregations(pred):
-                name = aggregation.relation.name
-                if name not in plan.relations:
-                    index = len(plan.relations) + 1
-                    plan.relations[name] = _RelationPlan(f"rel{index}", f"seg_{name}", aggregation.relation)
-                rel = plan.relations[name]
-                rel.columns.setdefault(aggregation, f"a{len(rel.columns) + 1}")
-            for percentile in ir.percentiles(pred):
-                plan.percentiles.setdefault((percentile.value, percentile.side),
-                                            f"pct{len(plan.percentiles) + 1}")
-        return plan
+    def plan(self, preds: list[ir.Pred]) -> Plan:
+        """A plan in which every aggregate is a column of a joined CTE (for callers that read
+        aggregate values, not only conditions)."""
+        return make_plan(preds, members_only=False, semi_joins=False)
 
-    def _from_entity(self, plan: _Plan, columns: list[exp.Expr], joined: set[str] | None = None,
+    # ---- joins -------------------------------------------------------------------
+    def _from_entity(self, plan: Plan, columns: list[exp.Expr], joined: set[str] | None = None,
                      top_level: bool = True) -> exp.Select:
         """SELECT … FROM entity, with the relation CTEs (top level only) and the joins it needs.
 
@@ -116,41 +92,44 @@ class QueryBuilder:
         select = exp.Select(expressions=columns, from_=exp.From(this=_aliased(self.schema.table, ENTITY_ALIAS)))
         ctes: list[exp.CTE] = []
         joins: list[exp.Join] = []
-        for rel in plan.relations.values():
+        for rel in plan.joined():
             if top_level:
                 ctes.append(_cte(rel.cte, self._relation_cte(rel)))
             if joined is None or rel.relation.name in joined:
-                joins.append(self._left_join(rel.cte, rel.alias))
+                joins.append(self._join(rel.cte, rel.alias, inner=rel.inner and top_level))
         if top_level:
             for (value, side), alias in plan.percentiles.items():
                 ctes.append(_cte(alias, self._percentile_cte(plan, value, side)))
-                joins.append(self._left_join(alias, alias))
+                joins.append(self._join(alias, alias))
         if joins:
             select.set("joins", joins)
         if ctes:
             select.set("with_", exp.With(expressions=ctes))
         return select
 
-    def _left_join(self, table: str, alias: str) -> exp.Join:
+    def _join(self, table: str, alias: str, inner: bool = False) -> exp.Join:
         on = exp.EQ(this=_col(KEY_ALIAS, alias), expression=_col(self.schema.key, ENTITY_ALIAS))
         target = exp.Table(this=exp.to_identifier(table, quoted=True),
                            alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
-        return exp.Join(this=target, on=on, side="LEFT")
+        return exp.Join(this=target, on=on) if inner else exp.Join(this=target, on=on, side="LEFT")
 
-    def _relation_cte(self, rel: _RelationPlan) -> exp.Select:
+    def _relation_cte(self, rel: RelationPlan) -> exp.Select:
         """One grouped pass over the relation computing every aggregate the segments need."""
         aggregations = list(rel.columns)
         distinct = {a.arg.name for a in aggregations if a.func == "count_distinct" and a.arg}
         two_level = len(distinct) == 1 and not any(a.func == "avg" for a in aggregations)
         key = _col(rel.relation.key, ROW_ALIAS)
+        # one shared condition that the scan already applies needs no CASE in the aggregates
+        conditional = rel.lower_bounds or len({(a.window, a.filter) for a in aggregations}) > 1
         columns: list[exp.Expr] = [exp.alias_(key, KEY_ALIAS, quoted=True, copy=False)]
         for aggregation, alias in rel.columns.items():
-            value = self._partial(aggregation) if two_level else self.low.joined_value(self._aggregate(aggregation))
+            value = (self._partial(aggregation) if two_level
+                     else self.low.joined_value(self._aggregate(aggregation, bool(conditional))))
             columns.append(exp.alias_(value, alias, quoted=True, copy=False))
         select = exp.Select(expressions=columns, from_=exp.From(this=_aliased(rel.relation.table, ROW_ALIAS)))
-        scan = self._widest_window(aggregations)
-        if scan is not None:
-            select = select.where(scan, copy=False)
+        scan = [p for p in (self._widest_window(rel), self._any_filter(aggregations)) if p is not None]
+        if scan:
+            select = select.where(_balanced(scan, exp.And), copy=False)
         if not two_level:
             return select.group_by(key.copy(), copy=False)
         # COUNT(DISTINCT …) in a wide grouped pass is slow (DuckDB: ~6x). Group by (key, value)
@@ -172,10 +151,10 @@ class QueryBuilder:
         assert aggregation.arg is not None
         present = ir.Not(ir.IsNull(aggregation.arg))
         conditions = [p for p in (aggregation.window, aggregation.filter, present) if p is not None]
-        condition = self.pred(ir.And(tuple(conditions)), _Plan(), negate=False)
+        condition = self.pred(ir.And(tuple(conditions)), Plan(), negate=False)
         return exp.Max(this=_case(condition, exp.Literal.number(1)))
 
-    def _percentile_cte(self, plan: _Plan, value: ir.Value, side: str) -> exp.Select:
+    def _percentile_cte(self, plan: Plan, value: ir.Value, side: str) -> exp.Select:
         """Rank of every entity that has a value (ties share the best rank) and how many have one."""
         value_sql = self.value(value, plan)
         columns = [
@@ -191,9 +170,11 @@ class QueryBuilder:
         return select.where(exp.Not(this=exp.Is(this=value_sql.copy(), expression=exp.null())), copy=False)
 
     # ---- aggregates -------------------------------------------------------------------
-    def _aggregate(self, aggregation: ir.Aggregation) -> exp.Expr:
-        conditions = [p for p in (aggregation.window, aggregation.filter) if p is not None]
-        condition = self.pred(ir.And(tuple(conditions)), _Plan(), negate=False) if conditions else None
+    def _aggregate(self, aggregation: ir.Aggregation, conditional: bool = True) -> exp.Expr:
+        """The aggregate over the rows that pass its window and filter (``conditional=False``:
+        the query's WHERE already keeps exactly those rows)."""
+        conditions = [p for p in (aggregation.window, aggregation.filter) if p is not None and conditional]
+        condition = self.pred(ir.And(tuple(conditions)), Plan(), negate=False) if conditions else None
         arg = self.row_value(aggregation.arg) if aggregation.arg is not None else None
         if aggregation.func == "count":
             if condition is None:
@@ -206,20 +187,41 @@ class QueryBuilder:
         func = {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[aggregation.func]
         return func(this=target)
 
-    def _widest_window(self, aggregations: list[ir.Aggregation]) -> exp.Expr | None:
-        """A WHERE that keeps every row any aggregate needs: the union of their windows."""
-        windows = [a.window for a in aggregations]
+    def _widest_window(self, rel: RelationPlan) -> exp.Expr | None:
+        """A WHERE that keeps every row any aggregate needs: the union of their windows.
+
+        An unwindowed ``max(time)`` that is only compared with a lower bound counts as a
+        window from that bound onwards, with no end (see segdsl.sql.plan).
+        """
+        windows = [a.window if a not in rel.lower_bounds
+                   else ir.TimeRange(a.arg, rel.lower_bounds[a], None) if a.arg is not None else None
+                   for a in rel.columns]
         if not windows or any(w is None for w in windows):
             return None
         ranges = [w for w in windows if w is not None]
+        if len({w.value for w in ranges}) > 1:  # a max over another column than the windows'
+            return None
         low = _widest([w.low for w in ranges], self.low.as_of, earliest=True)
         high = _widest([w.high for w in ranges], self.low.as_of, earliest=False)
         if low is None and high is None:
             return None
-        return self.pred(ir.TimeRange(ranges[0].value, low, high), _Plan(), negate=False)
+        return self.pred(ir.TimeRange(ranges[0].value, low, high), Plan(), negate=False)
+
+    def _any_filter(self, aggregations: list[ir.Aggregation]) -> exp.Expr | None:
+        """A WHERE keeping the rows that pass at least one aggregate's filter (None: all rows).
+
+        Every aggregate of the pass reads only rows that pass its own filter (conditional
+        aggregates), so the others need not reach the GROUP BY at all: `name = 'add_to_cart'`
+        and `name = 'purchase'` become `name IN ('add_to_cart', 'purchase')` on the scan.
+        """
+        filters = [a.filter for a in aggregations]
+        if not filters or any(f is None for f in filters):
+            return None
+        either = _merge_in_sets([f for f in dict.fromkeys(filters) if f is not None])
+        return self.pred(either, Plan(), negate=False)
 
     # ---- values -------------------------------------------------------------------------
-    def value(self, value: ir.Value, plan: _Plan) -> exp.Expr:
+    def value(self, value: ir.Value, plan: Plan) -> exp.Expr:
         if isinstance(value, ir.Column):
             return _col(value.name, ENTITY_ALIAS)
         if isinstance(value, ir.RowColumn):
@@ -234,7 +236,12 @@ class QueryBuilder:
         return _col(value.name, ROW_ALIAS)
 
     # ---- predicates ----------------------------------------------------------------------
-    def pred(self, pred: ir.Pred, plan: _Plan, negate: bool) -> exp.Expr:
+    def pred(self, pred: ir.Pred, plan: Plan, negate: bool) -> exp.Expr:
+        if isinstance(pred, ir.Compare) and isinstance(pred.value, ir.Aggregation):
+            rel = plan.relations.get(pred.value.relation.name)
+            if rel is not None and rel.semi_join == pred.value:
+                found = self._has_rows(pred.value)
+                return found if existence(pred) != negate else self.low.is_not_true(found)
         if isinstance(pred, ir.Not):
             return self.pred(pred.pred, plan, not negate)
         if isinstance(pred, (ir.And, ir.Or)):
@@ -259,13 +266,27 @@ class QueryBuilder:
             return self._or_missing(_negate(atom), pred.value, plan)
         return self.low.is_not_true(atom)
 
-    def _or_missing(self, atom: exp.Expr, value: ir.Value, plan: _Plan) -> exp.Expr:
+    def _has_rows(self, aggregation: ir.Aggregation) -> exp.Expr:
+        """``key IN (keys of the related rows that pass the window and filter)``.
+
+        An uncorrelated IN runs everywhere (ClickHouse included) as a semi join; under ``not``
+        it is wrapped like any other atom that may be unknown (a missing key).
+        """
+        conditions = [p for p in (aggregation.window, aggregation.filter) if p is not None]
+        query = exp.Select(expressions=[_col(aggregation.relation.key, ROW_ALIAS)],
+                           from_=exp.From(this=_aliased(aggregation.relation.table, ROW_ALIAS)))
+        if conditions:
+            parts = [self.pred(c, Plan(), negate=False) for c in conditions]
+            query = query.where(_balanced(parts, exp.And), copy=False)
+        return exp.In(this=_col(self.schema.key, ENTITY_ALIAS), query=exp.Subquery(this=query))
+
+    def _or_missing(self, atom: exp.Expr, value: ir.Value, plan: Plan) -> exp.Expr:
         if not _nullable(value):
             return atom
         missing = exp.Is(this=self.value(value, plan), expression=exp.null())
         return exp.Paren(this=exp.Or(this=atom, expression=missing))
 
-    def _atom(self, pred: ir.Pred, plan: _Plan) -> exp.Expr:
+    def _atom(self, pred: ir.Pred, plan: Plan) -> exp.Expr:
         low = self.low
         if isinstance(pred, ir.Compare):
             value = self.value(pred.value, plan)
@@ -293,7 +314,7 @@ class QueryBuilder:
             return self._percentile_atom(pred, plan)
         raise AssertionError(f"unhandled predicate {type(pred).__name__}")  # pragma: no cover
 
-    def _time_range(self, pred: ir.TimeRange, plan: _Plan) -> exp.Expr:
+    def _time_range(self, pred: ir.TimeRange, plan: Plan) -> exp.Expr:
         value = self.value(pred.value, plan)
         is_date = pred.value.type.kind == "date"
         parts: list[exp.Expr] = []
@@ -327,7 +348,7 @@ class QueryBuilder:
             return exp.Not(this=exp.Is(this=value, expression=exp.null()))  # up to the last day: any
         return (exp.GTE if is_low else exp.LT)(this=value, expression=midnight)
 
-    def _percentile_atom(self, pred: ir.Percentile, plan: _Plan) -> exp.Expr:
+    def _percentile_atom(self, pred: ir.Percentile, plan: Plan) -> exp.Expr:
         alias = plan.percentiles[(pred.value, pred.side)]
         ratio = Fraction(pred.percent) / 100
         # (rank - 1) / count < percent / 100, in integers: den * (rank - 1) < num * count
@@ -346,7 +367,28 @@ def _directly_used(preds: list[ir.Pred]) -> set[str]:
             value = getattr(node, "value", None)
             if isinstance(value, ir.Aggregation) and not isinstance(node, ir.Percentile):
                 used.add(value.relation.name)
-    return used
+    return used  # (relations read with key IN (…) are not joined at all: see Plan.joined)
+
+
+def _merge_in_sets(filters: list[ir.Pred]) -> ir.Pred:
+    """OR of filters; equality tests of one column (`=`, `in`) become one `in` list."""
+    if len(filters) == 1:
+        return filters[0]
+    values = [_equality_values(f) for f in filters]
+    if all(v is not None for v in values):
+        columns = {v[0] for v in values if v is not None}
+        if len(columns) == 1:
+            literals = [lit for v in values if v is not None for lit in v[1]]
+            return ir.InSet(columns.pop(), tuple(dict.fromkeys(literals)))
+    return ir.Or(tuple(filters))
+
+
+def _equality_values(pred: ir.Pred) -> tuple[ir.Value, tuple[ir.Lit, ...]] | None:
+    if isinstance(pred, ir.Compare) and pred.op == "=":
+        return pred.value, (pred.literal,)
+    if isinstance(pred, ir.InSet):
+        return pred.value, pred.literals
+    return None
 
 
 def _combine(aggregation: ir.Aggregation, partial: exp.Expr) -> exp.Expr:

@@ -49,6 +49,7 @@ class Lowering:
     """Portable SQL forms; subclasses state only their dialect's differences."""
 
     timestamp_type = exp.DataType.Type.TIMESTAMP
+    semi_joins = True  # `key IN (SELECT …)` may sit anywhere in a WHERE (under NOT, OR, COALESCE)
 
     def __init__(self, dialect: Dialect, as_of: dt.date | None) -> None:
         self.dialect = dialect
@@ -345,6 +346,8 @@ class ClickHouseLowering(Lowering):
 
 class DataFusionLowering(Lowering):
     """DataFusion reads 1.5 as a float and only escapes LIKE with a backslash."""
+
+    semi_joins = False  # "Physical plan does not support … InSubquery" under NOT/OR/COALESCE
 
     def literal(self, lit: ir.Lit) -> exp.Expr:
         value = lit.value

@@ -21,13 +21,14 @@ WITH [seg_events] AS (
   WHERE
     [r].[ts] >= CAST('2026-06-24 00:00:00' AS DATETIME2)
     AND [r].[ts] < CAST('2026-07-01 00:00:00' AS DATETIME2)
+    AND [r].[name] COLLATE Latin1_General_BIN2 IN ('add_to_cart', 'purchase')
   GROUP BY
     [r].[customer_id]
 )
 SELECT
   [e].[customer_id]
 FROM [customers] AS [e]
-LEFT JOIN [seg_events] AS [rel1]
+JOIN [seg_events] AS [rel1]
   ON [rel1].[entity_key] = [e].[customer_id]
 WHERE
   COALESCE([rel1].[a1], 0) > 0

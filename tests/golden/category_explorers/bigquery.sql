@@ -7,6 +7,8 @@ WITH `seg_orders` AS (
       `r`.`customer_id` AS `entity_key`,
       MAX(CASE WHEN `r`.`status` = 'paid' AND NOT `r`.`category` IS NULL THEN 1 END) AS `a1`
     FROM `orders` AS `r`
+    WHERE
+      `r`.`status` = 'paid'
     GROUP BY
       `r`.`customer_id`,
       `r`.`category`
@@ -17,7 +19,7 @@ WITH `seg_orders` AS (
 SELECT
   `e`.`customer_id`
 FROM `customers` AS `e`
-LEFT JOIN `seg_orders` AS `rel1`
+JOIN `seg_orders` AS `rel1`
   ON `rel1`.`entity_key` = `e`.`customer_id`
 WHERE
   COALESCE(`rel1`.`a1`, 0) >= 3

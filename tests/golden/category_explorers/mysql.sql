@@ -13,6 +13,8 @@ WITH `seg_orders` AS (
         END
       ) AS `a1`
     FROM `orders` AS `r`
+    WHERE
+      CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
     GROUP BY
       `r`.`customer_id`,
       `r`.`category`
@@ -23,7 +25,7 @@ WITH `seg_orders` AS (
 SELECT
   `e`.`customer_id`
 FROM `customers` AS `e`
-LEFT JOIN `seg_orders` AS `rel1`
+JOIN `seg_orders` AS `rel1`
   ON `rel1`.`entity_key` = `e`.`customer_id`
 WHERE
   COALESCE(`rel1`.`a1`, 0) >= 3

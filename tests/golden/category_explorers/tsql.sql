@@ -12,6 +12,8 @@ WITH [seg_orders] AS (
         END
       ) AS [a1]
     FROM [orders] AS [r]
+    WHERE
+      [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
     GROUP BY
       [r].[customer_id],
       [r].[category]
@@ -22,7 +24,7 @@ WITH [seg_orders] AS (
 SELECT
   [e].[customer_id]
 FROM [customers] AS [e]
-LEFT JOIN [seg_orders] AS [rel1]
+JOIN [seg_orders] AS [rel1]
   ON [rel1].[entity_key] = [e].[customer_id]
 WHERE
   COALESCE([rel1].[a1], 0) >= 3

@@ -10,7 +10,7 @@ WITH `seg_orders` AS (
 SELECT
   `e`.`customer_id`
 FROM `customers` AS `e`
-LEFT JOIN `seg_orders` AS `rel1`
+JOIN `seg_orders` AS `rel1`
   ON `rel1`.`entity_key` = `e`.`customer_id`
 WHERE
   `rel1`.`a1` < CAST('2026-01-01 00:00:00' AS TIMESTAMP)

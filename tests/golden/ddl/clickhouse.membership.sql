@@ -8,31 +8,35 @@ ORDER BY tuple() AS
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    SUM(
-      CASE
-        WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime))
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
-        AND "r"."status" = 'paid'
-        THEN "r"."amount"
-      END
+    toNullable(
+      SUM(
+        CASE
+          WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime))
+          AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+          AND "r"."status" = 'paid'
+          THEN "r"."amount"
+        END
+      )
     ) AS "a1",
-    SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END) AS "a2"
+    toNullable(SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END)) AS "a2"
   FROM "orders" AS "r"
+  WHERE
+    "r"."status" = 'paid'
   GROUP BY
     "r"."customer_id"
 ), "pct1" AS (
   SELECT
     "e"."customer_id" AS "entity_key",
-    RANK() OVER (ORDER BY COALESCE("rel1"."a2", 0) DESC) AS "rnk",
-    COUNT(*) OVER () AS "cnt"
+    toNullable(RANK() OVER (ORDER BY COALESCE("rel1"."a2", 0) DESC)) AS "rnk",
+    toNullable(COUNT(*) OVER ()) AS "cnt"
   FROM "customers" AS "e"
   LEFT JOIN "seg_orders" AS "rel1"
     ON "rel1"."entity_key" = "e"."customer_id"
 ), "pct2" AS (
   SELECT
     "e"."customer_id" AS "entity_key",
-    RANK() OVER (ORDER BY COALESCE("rel1"."a2", 0) ASC) AS "rnk",
-    COUNT(*) OVER () AS "cnt"
+    toNullable(RANK() OVER (ORDER BY COALESCE("rel1"."a2", 0) ASC)) AS "rnk",
+    toNullable(COUNT(*) OVER ()) AS "cnt"
   FROM "customers" AS "e"
   LEFT JOIN "seg_orders" AS "rel1"
     ON "rel1"."entity_key" = "e"."customer_id"

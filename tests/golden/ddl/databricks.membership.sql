@@ -16,6 +16,8 @@ WITH `seg_orders` AS (
     ) AS `a1`,
     SUM(CASE WHEN `r`.`status` = 'paid' THEN `r`.`amount` END) AS `a2`
   FROM `orders` AS `r`
+  WHERE
+    `r`.`status` = 'paid'
   GROUP BY
     `r`.`customer_id`
 ), `pct1` AS (

@@ -22,6 +22,8 @@ WITH `seg_orders` AS (
       END
     ) AS `a2`
   FROM `orders` AS `r`
+  WHERE
+    CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
   GROUP BY
     `r`.`customer_id`
 ), `pct1` AS (

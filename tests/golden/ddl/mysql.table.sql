@@ -7,25 +7,19 @@ CREATE TABLE `big_spenders_this_year` AS
 WITH `seg_orders` AS (
   SELECT
     `r`.`customer_id` AS `entity_key`,
-    SUM(
-      CASE
-        WHEN `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS DATETIME)
-        AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME)
-        AND CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
-        THEN `r`.`amount`
-      END
-    ) AS `a1`
+    SUM(`r`.`amount`) AS `a1`
   FROM `orders` AS `r`
   WHERE
     `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS DATETIME)
     AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME)
+    AND CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
   GROUP BY
     `r`.`customer_id`
 )
 SELECT
   `e`.`customer_id`
 FROM `customers` AS `e`
-LEFT JOIN `seg_orders` AS `rel1`
+JOIN `seg_orders` AS `rel1`
   ON `rel1`.`entity_key` = `e`.`customer_id`
 WHERE
   COALESCE(`rel1`.`a1`, 0) > 500;
@@ -36,13 +30,10 @@ CREATE TABLE `high_value` AS
 WITH `seg_orders` AS (
   SELECT
     `r`.`customer_id` AS `entity_key`,
-    SUM(
-      CASE
-        WHEN CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
-        THEN `r`.`amount`
-      END
-    ) AS `a1`
+    SUM(`r`.`amount`) AS `a1`
   FROM `orders` AS `r`
+  WHERE
+    CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
   GROUP BY
     `r`.`customer_id`
 ), `pct1` AS (
@@ -79,13 +70,10 @@ CREATE TABLE `low_value` AS
 WITH `seg_orders` AS (
   SELECT
     `r`.`customer_id` AS `entity_key`,
-    SUM(
-      CASE
-        WHEN CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
-        THEN `r`.`amount`
-      END
-    ) AS `a1`
+    SUM(`r`.`amount`) AS `a1`
   FROM `orders` AS `r`
+  WHERE
+    CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
   GROUP BY
     `r`.`customer_id`
 ), `pct1` AS (

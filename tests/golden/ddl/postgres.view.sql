@@ -6,25 +6,19 @@ CREATE OR REPLACE VIEW "big_spenders_this_year" AS
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    SUM(
-      CASE
-        WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."status" = 'paid'
-        THEN "r"."amount"
-      END
-    ) AS "a1"
+    SUM("r"."amount") AS "a1"
   FROM "orders" AS "r"
   WHERE
     "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
     AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    AND "r"."status" = 'paid'
   GROUP BY
     "r"."customer_id"
 )
 SELECT
   "e"."customer_id"
 FROM "customers" AS "e"
-LEFT JOIN "seg_orders" AS "rel1"
+JOIN "seg_orders" AS "rel1"
   ON "rel1"."entity_key" = "e"."customer_id"
 WHERE
   COALESCE("rel1"."a1", 0) > 500;
@@ -34,8 +28,10 @@ CREATE OR REPLACE VIEW "high_value" AS
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END) AS "a1"
+    SUM("r"."amount") AS "a1"
   FROM "orders" AS "r"
+  WHERE
+    "r"."status" = 'paid'
   GROUP BY
     "r"."customer_id"
 ), "pct1" AS (
@@ -70,8 +66,10 @@ CREATE OR REPLACE VIEW "low_value" AS
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END) AS "a1"
+    SUM("r"."amount") AS "a1"
   FROM "orders" AS "r"
+  WHERE
+    "r"."status" = 'paid'
   GROUP BY
     "r"."customer_id"
 ), "pct1" AS (

@@ -2,60 +2,62 @@
 -- generated: edit the .seg files, not this file
 
 -- membership: customer_id and one boolean column per segment (big_spenders_this_year, high_value, london_or_dublin, low_value, outside_europe, uk_ireland)
-CREATE OR REPLACE TABLE "segment_membership" AS
-WITH "seg_orders" AS (
+CREATE OR REPLACE TABLE "SEGMENT_MEMBERSHIP" AS
+WITH "SEG_ORDERS" AS (
   SELECT
-    "r"."customer_id" AS "entity_key",
+    "R"."CUSTOMER_ID" AS "ENTITY_KEY",
     SUM(
       CASE
-        WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."status" = 'paid'
-        THEN "r"."amount"
+        WHEN "R"."CREATED_AT" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
+        AND "R"."CREATED_AT" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        AND "R"."STATUS" = 'paid'
+        THEN "R"."AMOUNT"
       END
-    ) AS "a1",
-    SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END) AS "a2"
-  FROM "orders" AS "r"
+    ) AS "A1",
+    SUM(CASE WHEN "R"."STATUS" = 'paid' THEN "R"."AMOUNT" END) AS "A2"
+  FROM "ORDERS" AS "R"
+  WHERE
+    "R"."STATUS" = 'paid'
   GROUP BY
-    "r"."customer_id"
-), "pct1" AS (
+    "R"."CUSTOMER_ID"
+), "PCT1" AS (
   SELECT
-    "e"."customer_id" AS "entity_key",
-    RANK() OVER (ORDER BY COALESCE("rel1"."a2", 0) DESC NULLS LAST) AS "rnk",
-    COUNT(*) OVER () AS "cnt"
-  FROM "customers" AS "e"
-  LEFT JOIN "seg_orders" AS "rel1"
-    ON "rel1"."entity_key" = "e"."customer_id"
-), "pct2" AS (
+    "E"."CUSTOMER_ID" AS "ENTITY_KEY",
+    RANK() OVER (ORDER BY COALESCE("REL1"."A2", 0) DESC NULLS LAST) AS "RNK",
+    COUNT(*) OVER () AS "CNT"
+  FROM "CUSTOMERS" AS "E"
+  LEFT JOIN "SEG_ORDERS" AS "REL1"
+    ON "REL1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
+), "PCT2" AS (
   SELECT
-    "e"."customer_id" AS "entity_key",
-    RANK() OVER (ORDER BY COALESCE("rel1"."a2", 0) ASC) AS "rnk",
-    COUNT(*) OVER () AS "cnt"
-  FROM "customers" AS "e"
-  LEFT JOIN "seg_orders" AS "rel1"
-    ON "rel1"."entity_key" = "e"."customer_id"
+    "E"."CUSTOMER_ID" AS "ENTITY_KEY",
+    RANK() OVER (ORDER BY COALESCE("REL1"."A2", 0) ASC) AS "RNK",
+    COUNT(*) OVER () AS "CNT"
+  FROM "CUSTOMERS" AS "E"
+  LEFT JOIN "SEG_ORDERS" AS "REL1"
+    ON "REL1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
 )
 SELECT
-  "e"."customer_id",
-  COALESCE(COALESCE("rel1"."a1", 0) > 500, FALSE) AS "big_spenders_this_year",
+  "E"."CUSTOMER_ID",
+  COALESCE(COALESCE("REL1"."A1", 0) > 500, FALSE) AS "BIG_SPENDERS_THIS_YEAR",
   COALESCE(10 * (
-    "pct1"."rnk" - 1
-  ) < 1 * "pct1"."cnt", FALSE) AS "high_value",
-  COALESCE("e"."city" IN ('London', 'Dublin'), FALSE) AS "london_or_dublin",
+    "PCT1"."RNK" - 1
+  ) < 1 * "PCT1"."CNT", FALSE) AS "HIGH_VALUE",
+  COALESCE("E"."CITY" IN ('London', 'Dublin'), FALSE) AS "LONDON_OR_DUBLIN",
   COALESCE(4 * (
-    "pct2"."rnk" - 1
-  ) < 1 * "pct2"."cnt", FALSE) AS "low_value",
+    "PCT2"."RNK" - 1
+  ) < 1 * "PCT2"."CNT", FALSE) AS "LOW_VALUE",
   COALESCE(
     (
-      NOT "e"."region" IN ('UK', 'IE', 'DE', 'FR', 'ES') OR "e"."region" IS NULL
+      NOT "E"."REGION" IN ('UK', 'IE', 'DE', 'FR', 'ES') OR "E"."REGION" IS NULL
     ),
     FALSE
-  ) AS "outside_europe",
-  COALESCE("e"."region" IN ('UK', 'IE'), FALSE) AS "uk_ireland"
-FROM "customers" AS "e"
-LEFT JOIN "seg_orders" AS "rel1"
-  ON "rel1"."entity_key" = "e"."customer_id"
-LEFT JOIN "pct1" AS "pct1"
-  ON "pct1"."entity_key" = "e"."customer_id"
-LEFT JOIN "pct2" AS "pct2"
-  ON "pct2"."entity_key" = "e"."customer_id";
+  ) AS "OUTSIDE_EUROPE",
+  COALESCE("E"."REGION" IN ('UK', 'IE'), FALSE) AS "UK_IRELAND"
+FROM "CUSTOMERS" AS "E"
+LEFT JOIN "SEG_ORDERS" AS "REL1"
+  ON "REL1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
+LEFT JOIN "PCT1" AS "PCT1"
+  ON "PCT1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
+LEFT JOIN "PCT2" AS "PCT2"
+  ON "PCT2"."ENTITY_KEY" = "E"."CUSTOMER_ID";

@@ -2,111 +2,109 @@
 -- generated: edit the .seg files, not this file
 
 -- big_spenders_this_year: Spent over 500 on paid orders in the last 365 days
-CREATE OR REPLACE VIEW "big_spenders_this_year" AS
-WITH "seg_orders" AS (
+CREATE OR REPLACE VIEW "BIG_SPENDERS_THIS_YEAR" AS
+WITH "SEG_ORDERS" AS (
   SELECT
-    "r"."customer_id" AS "entity_key",
-    SUM(
-      CASE
-        WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."status" = 'paid'
-        THEN "r"."amount"
-      END
-    ) AS "a1"
-  FROM "orders" AS "r"
+    "R"."CUSTOMER_ID" AS "ENTITY_KEY",
+    SUM("R"."AMOUNT") AS "A1"
+  FROM "ORDERS" AS "R"
   WHERE
-    "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-    AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    "R"."CREATED_AT" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
+    AND "R"."CREATED_AT" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    AND "R"."STATUS" = 'paid'
   GROUP BY
-    "r"."customer_id"
+    "R"."CUSTOMER_ID"
 )
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
-LEFT JOIN "seg_orders" AS "rel1"
-  ON "rel1"."entity_key" = "e"."customer_id"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
+JOIN "SEG_ORDERS" AS "REL1"
+  ON "REL1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
 WHERE
-  COALESCE("rel1"."a1", 0) > 500;
+  COALESCE("REL1"."A1", 0) > 500;
 
 -- high_value: Top 10% of customers by lifetime value
-CREATE OR REPLACE VIEW "high_value" AS
-WITH "seg_orders" AS (
+CREATE OR REPLACE VIEW "HIGH_VALUE" AS
+WITH "SEG_ORDERS" AS (
   SELECT
-    "r"."customer_id" AS "entity_key",
-    SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END) AS "a1"
-  FROM "orders" AS "r"
+    "R"."CUSTOMER_ID" AS "ENTITY_KEY",
+    SUM("R"."AMOUNT") AS "A1"
+  FROM "ORDERS" AS "R"
+  WHERE
+    "R"."STATUS" = 'paid'
   GROUP BY
-    "r"."customer_id"
-), "pct1" AS (
+    "R"."CUSTOMER_ID"
+), "PCT1" AS (
   SELECT
-    "e"."customer_id" AS "entity_key",
-    RANK() OVER (ORDER BY COALESCE("rel1"."a1", 0) DESC NULLS LAST) AS "rnk",
-    COUNT(*) OVER () AS "cnt"
-  FROM "customers" AS "e"
-  LEFT JOIN "seg_orders" AS "rel1"
-    ON "rel1"."entity_key" = "e"."customer_id"
+    "E"."CUSTOMER_ID" AS "ENTITY_KEY",
+    RANK() OVER (ORDER BY COALESCE("REL1"."A1", 0) DESC NULLS LAST) AS "RNK",
+    COUNT(*) OVER () AS "CNT"
+  FROM "CUSTOMERS" AS "E"
+  LEFT JOIN "SEG_ORDERS" AS "REL1"
+    ON "REL1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
 )
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
-LEFT JOIN "pct1" AS "pct1"
-  ON "pct1"."entity_key" = "e"."customer_id"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
+LEFT JOIN "PCT1" AS "PCT1"
+  ON "PCT1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
 WHERE
   10 * (
-    "pct1"."rnk" - 1
-  ) < 1 * "pct1"."cnt";
+    "PCT1"."RNK" - 1
+  ) < 1 * "PCT1"."CNT";
 
 -- london_or_dublin: City dwellers in the two capitals
-CREATE OR REPLACE VIEW "london_or_dublin" AS
+CREATE OR REPLACE VIEW "LONDON_OR_DUBLIN" AS
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
 WHERE
-  "e"."city" IN ('London', 'Dublin');
+  "E"."CITY" IN ('London', 'Dublin');
 
 -- low_value: Bottom quarter by lifetime value
-CREATE OR REPLACE VIEW "low_value" AS
-WITH "seg_orders" AS (
+CREATE OR REPLACE VIEW "LOW_VALUE" AS
+WITH "SEG_ORDERS" AS (
   SELECT
-    "r"."customer_id" AS "entity_key",
-    SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END) AS "a1"
-  FROM "orders" AS "r"
+    "R"."CUSTOMER_ID" AS "ENTITY_KEY",
+    SUM("R"."AMOUNT") AS "A1"
+  FROM "ORDERS" AS "R"
+  WHERE
+    "R"."STATUS" = 'paid'
   GROUP BY
-    "r"."customer_id"
-), "pct1" AS (
+    "R"."CUSTOMER_ID"
+), "PCT1" AS (
   SELECT
-    "e"."customer_id" AS "entity_key",
-    RANK() OVER (ORDER BY COALESCE("rel1"."a1", 0) ASC) AS "rnk",
-    COUNT(*) OVER () AS "cnt"
-  FROM "customers" AS "e"
-  LEFT JOIN "seg_orders" AS "rel1"
-    ON "rel1"."entity_key" = "e"."customer_id"
+    "E"."CUSTOMER_ID" AS "ENTITY_KEY",
+    RANK() OVER (ORDER BY COALESCE("REL1"."A1", 0) ASC) AS "RNK",
+    COUNT(*) OVER () AS "CNT"
+  FROM "CUSTOMERS" AS "E"
+  LEFT JOIN "SEG_ORDERS" AS "REL1"
+    ON "REL1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
 )
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
-LEFT JOIN "pct1" AS "pct1"
-  ON "pct1"."entity_key" = "e"."customer_id"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
+LEFT JOIN "PCT1" AS "PCT1"
+  ON "PCT1"."ENTITY_KEY" = "E"."CUSTOMER_ID"
 WHERE
   4 * (
-    "pct1"."rnk" - 1
-  ) < 1 * "pct1"."cnt";
+    "PCT1"."RNK" - 1
+  ) < 1 * "PCT1"."CNT";
 
 -- outside_europe: Customers outside the European regions (or with no region on file)
-CREATE OR REPLACE VIEW "outside_europe" AS
+CREATE OR REPLACE VIEW "OUTSIDE_EUROPE" AS
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
 WHERE
   (
-    NOT "e"."region" IN ('UK', 'IE', 'DE', 'FR', 'ES') OR "e"."region" IS NULL
+    NOT "E"."REGION" IN ('UK', 'IE', 'DE', 'FR', 'ES') OR "E"."REGION" IS NULL
   );
 
 -- uk_ireland: Customers in the UK or Ireland
-CREATE OR REPLACE VIEW "uk_ireland" AS
+CREATE OR REPLACE VIEW "UK_IRELAND" AS
 SELECT
-  "e"."customer_id"
-FROM "customers" AS "e"
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
 WHERE
-  "e"."region" IN ('UK', 'IE');
+  "E"."REGION" IN ('UK', 'IE');

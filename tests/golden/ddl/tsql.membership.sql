@@ -18,6 +18,8 @@ WITH [seg_orders] AS (
       CASE WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid' THEN [r].[amount] END
     ) AS [a2]
   FROM [orders] AS [r]
+  WHERE
+    [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
   GROUP BY
     [r].[customer_id]
 ), [pct1] AS (

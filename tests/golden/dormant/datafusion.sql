@@ -1,13 +1,7 @@
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    COUNT(
-      CASE
-        WHEN "r"."created_at" >= CAST('2026-01-02 00:00:00' AS TIMESTAMP)
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS "a1"
+    COUNT(*) AS "a1"
   FROM "orders" AS "r"
   WHERE
     "r"."created_at" >= CAST('2026-01-02 00:00:00' AS TIMESTAMP)

@@ -1,24 +1,16 @@
-WITH "seg_orders" AS (
-  SELECT
-    "r"."customer_id" AS "entity_key",
-    COUNT(
-      CASE
-        WHEN "r"."created_at" >= '2026-01-02 00:00:00'
-        AND "r"."created_at" < '2026-07-01 00:00:00'
-        THEN 1
-      END
-    ) AS "a1"
-  FROM "orders" AS "r"
-  WHERE
-    "r"."created_at" >= '2026-01-02 00:00:00'
-    AND "r"."created_at" < '2026-07-01 00:00:00'
-  GROUP BY
-    "r"."customer_id"
-)
 SELECT
   "e"."customer_id"
 FROM "customers" AS "e"
-LEFT JOIN "seg_orders" AS "rel1"
-  ON "rel1"."entity_key" = "e"."customer_id"
 WHERE
-  "e"."last_seen_at" < '2026-04-01 00:00:00' AND COALESCE("rel1"."a1", 0) = 0
+  "e"."last_seen_at" < '2026-04-01 00:00:00'
+  AND NOT COALESCE(
+    "e"."customer_id" IN (
+      SELECT
+        "r"."customer_id"
+      FROM "orders" AS "r"
+      WHERE
+        "r"."created_at" >= '2026-01-02 00:00:00'
+        AND "r"."created_at" < '2026-07-01 00:00:00'
+    ),
+    FALSE
+  )

@@ -1,8 +1,10 @@
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END) AS "a1"
+    SUM("r"."amount") AS "a1"
   FROM "orders" AS "r"
+  WHERE
+    "r"."status" = 'paid'
   GROUP BY
     "r"."customer_id"
 ), "pct1" AS (

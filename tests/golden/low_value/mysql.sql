@@ -1,13 +1,10 @@
 WITH `seg_orders` AS (
   SELECT
     `r`.`customer_id` AS `entity_key`,
-    SUM(
-      CASE
-        WHEN CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
-        THEN `r`.`amount`
-      END
-    ) AS `a1`
+    SUM(`r`.`amount`) AS `a1`
   FROM `orders` AS `r`
+  WHERE
+    CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
   GROUP BY
     `r`.`customer_id`
 ), `pct1` AS (

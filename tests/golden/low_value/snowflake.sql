@@ -1,8 +1,10 @@
 WITH "SEG_ORDERS" AS (
   SELECT
     "R"."CUSTOMER_ID" AS "ENTITY_KEY",
-    SUM(CASE WHEN "R"."STATUS" = 'paid' THEN "R"."AMOUNT" END) AS "A1"
+    SUM("R"."AMOUNT") AS "A1"
   FROM "ORDERS" AS "R"
+  WHERE
+    "R"."STATUS" = 'paid'
   GROUP BY
     "R"."CUSTOMER_ID"
 ), "PCT1" AS (

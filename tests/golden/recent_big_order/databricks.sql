@@ -1,25 +1,13 @@
-WITH `seg_orders` AS (
-  SELECT
-    `r`.`customer_id` AS `entity_key`,
-    COUNT(
-      CASE
-        WHEN `r`.`created_at` >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
-        AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND `r`.`amount` > 100
-        THEN 1
-      END
-    ) AS `a1`
-  FROM `orders` AS `r`
-  WHERE
-    `r`.`created_at` >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
-    AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-  GROUP BY
-    `r`.`customer_id`
-)
 SELECT
   `e`.`customer_id`
 FROM `customers` AS `e`
-LEFT JOIN `seg_orders` AS `rel1`
-  ON `rel1`.`entity_key` = `e`.`customer_id`
 WHERE
-  COALESCE(`rel1`.`a1`, 0) > 0
+  `e`.`customer_id` IN (
+    SELECT
+      `r`.`customer_id`
+    FROM `orders` AS `r`
+    WHERE
+      `r`.`created_at` >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
+      AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+      AND `r`.`amount` > 100
+  )

@@ -16,7 +16,7 @@ WITH `seg_orders` AS (
 SELECT
   `e`.`customer_id`
 FROM `customers` AS `e`
-LEFT JOIN `seg_orders` AS `rel1`
+JOIN `seg_orders` AS `rel1`
   ON `rel1`.`entity_key` = `e`.`customer_id`
 WHERE
   COALESCE(`rel1`.`a1`, 0) >= 5 AND COALESCE(`rel1`.`a2`, 0) = 0

@@ -23,13 +23,15 @@ WITH "seg_orders" AS (
       )
     ) AS "a3"
   FROM "orders" AS "r"
+  WHERE
+    "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime))
   GROUP BY
     "r"."customer_id"
 )
 SELECT
   "e"."customer_id"
 FROM "customers" AS "e"
-LEFT JOIN "seg_orders" AS "rel1"
+JOIN "seg_orders" AS "rel1"
   ON "rel1"."entity_key" = "e"."customer_id"
 WHERE
   "rel1"."a1" >= CAST('2026-06-01 00:00:00' AS Nullable(DateTime))

@@ -1,13 +1,7 @@
 WITH [seg_orders] AS (
   SELECT
     [r].[customer_id] AS [entity_key],
-    COUNT(
-      CASE
-        WHEN [r].[created_at] >= CAST('2026-04-02 00:00:00' AS DATETIME2)
-        AND [r].[created_at] < CAST('2026-07-01 00:00:00' AS DATETIME2)
-        THEN 1
-      END
-    ) AS [a1]
+    COUNT(*) AS [a1]
   FROM [orders] AS [r]
   WHERE
     [r].[created_at] >= CAST('2026-04-02 00:00:00' AS DATETIME2)
@@ -18,7 +12,7 @@ WITH [seg_orders] AS (
 SELECT
   [e].[customer_id]
 FROM [customers] AS [e]
-LEFT JOIN [seg_orders] AS [rel1]
+JOIN [seg_orders] AS [rel1]
   ON [rel1].[entity_key] = [e].[customer_id]
 WHERE
   [e].[age] >= 25
