@@ -351,6 +351,8 @@ class Checker:
         if isinstance(node, s.Matches):
             return self._matches(value, data_type, node)
         if isinstance(node, s.IsNull):
+            if data_type.kind == "list":
+                self._need(node.span, "missing_lists")
             pred: ir.Pred = ir.IsNull(value)
             return ir.Not(pred) if node.negated else pred
         if isinstance(node, s.ListHas):

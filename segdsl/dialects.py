@@ -17,6 +17,7 @@ FEATURES = {
     "text_match": "starts with / ends with / contains (case-sensitive, % and _ literal)",
     "regex": "matches '<regex>' (partial match)",
     "lists": "list fields: contains, has any, has all",
+    "missing_lists": "a list field is null / is not null",
     "relative_time": "in last N units, N units ago, today (reference date at run time)",
     "aggregates": "count/sum/avg/min/max over related rows, has/no",
     "percentile": "in top/bottom N%",
@@ -61,7 +62,7 @@ DIALECTS: dict[str, Dialect] = {
             ),
         ),
         Dialect("postgres", "postgres", executed=True, engine="PostgreSQL 15"),
-        Dialect("redshift", "redshift", unsupported={"lists": _NO_ARRAYS}),
+        Dialect("redshift", "redshift", unsupported={"lists": _NO_ARRAYS, "missing_lists": _NO_ARRAYS}),
         Dialect("snowflake", "snowflake", unquoted_case="upper",
                 notes=("names written in lower case in the schema are quoted in upper case "
                        "(\"ORDERS\"), as Snowflake stores unquoted names; mixed-case names are kept",)),
@@ -69,7 +70,9 @@ DIALECTS: dict[str, Dialect] = {
         Dialect("databricks", "databricks"),
         Dialect("spark", "spark", executed=True, engine="Apache Spark 4 (local)"),
         Dialect("clickhouse", "clickhouse", executed=True, engine="ClickHouse (chDB, in-process)",
-                notes=("a missing list is stored as an empty list (ClickHouse arrays cannot be NULL)",)),
+                unsupported={"missing_lists": "ClickHouse arrays cannot be NULL (a missing list is "
+                                              "stored as an empty one)"},
+                notes=("dates are Date32 and timestamps DateTime64(6): Date and DateTime stop at 1970",)),
         Dialect("datafusion", "postgres", executed=True, engine="Apache DataFusion (in-process)",
                 notes=("written in PostgreSQL syntax with DataFusion's own text functions and "
                        "exact decimal literals",)),
@@ -77,7 +80,7 @@ DIALECTS: dict[str, Dialect] = {
         Dialect(
             "mysql",
             "mysql",
-            unsupported={"lists": _NO_ARRAYS},
+            unsupported={"lists": _NO_ARRAYS, "missing_lists": _NO_ARRAYS},
             executed=True,
             engine="MariaDB 10.11",
             notes=("text equality compares bytes (CAST(… AS BINARY)): case-sensitive, trailing "
@@ -90,9 +93,12 @@ DIALECTS: dict[str, Dialect] = {
             unsupported={
                 "regex": "SQL Server before 2025 has no regular expressions",
                 "lists": _NO_ARRAYS,
+                "missing_lists": _NO_ARRAYS,
             },
             notes=("text comparisons use COLLATE Latin1_General_BIN2 so they are case-sensitive",
-                   "SQL Server ignores trailing spaces in = and IN ('a' = 'a '), whatever the collation",),
+                   "SQL Server ignores trailing spaces in =, IN and at the end of LIKE ('a' = 'a '), "
+                   "so text comparisons are repeated with a character appended to both sides",
+                   "text with characters outside ASCII is written N'…'"),
         ),
     ]
 }

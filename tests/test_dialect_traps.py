@@ -113,11 +113,25 @@ def test_tsql_like_escapes_character_classes(example_schema) -> None:
     assert "LIKE '%![x]!_%' ESCAPE '!'" in out
 
 
+def test_tsql_trailing_spaces_count(example_schema) -> None:
+    # SQL Server docs, "How SQL Server compares strings with trailing spaces": = and IN pad the
+    # shorter string with spaces (ANSI), whatever the collation; LIKE ignores trailing blanks
+    # of the value. Appending '.' to both sides makes 'UK ' differ from 'UK'.
+    out = " ".join(sql(example_schema, "region in ('UK', 'IE') and city = 'Bern' and email ends with 'x'",
+                       "tsql").split())
+    assert "( [e].[region] + '.' ) COLLATE Latin1_General_BIN2 IN ('UK.', 'IE.')" in out
+    assert "[e].[city] COLLATE Latin1_General_BIN2 = 'Bern' AND ( [e].[city] + '.' ) COLLATE" in out
+    assert "( [e].[email] + '.' ) COLLATE Latin1_General_BIN2 LIKE '%x.' ESCAPE '!'" in out
+    negated = " ".join(sql(example_schema, "city != 'Bern'", "tsql").split())
+    assert negated.startswith("SELECT [e].[customer_id] FROM [customers] AS [e] WHERE ( NOT ( [e].[city]")
+
+
 def test_tsql_non_ascii_text_is_national(example_schema) -> None:
     # SQL Server docs, nchar/nvarchar: without the N prefix a literal is converted to the
     # database's code page, and characters outside it become '?'.
     out = sql(example_schema, "full_name = '日本' and city in ('Zürich', 'Bern') and email contains 'é'", "tsql")
-    assert "= N'日本'" in out and "IN (N'Zürich', 'Bern')" in out and "LIKE N'%é%'" in out
+    assert "= N'日本'" in out and "= N'日本.'" in out and "IN (N'Zürich', 'Bern')" in out
+    assert "LIKE N'%é%'" in out
 
 
 def test_tsql_negation_never_uses_a_predicate_as_a_value(example_schema) -> None:

@@ -407,8 +407,8 @@ def _case(condition: exp.Expr, then: exp.Expr) -> exp.Expr:
 def _negate(atom: exp.Expr) -> exp.Expr:
     if isinstance(atom, exp.EQ):
         return exp.NEQ(this=atom.this, expression=atom.expression)
-    if isinstance(atom, exp.In):
-        return exp.Not(this=atom)
+    if isinstance(atom, exp.Connector):  # NOT a AND b would read as (NOT a) AND b
+        return exp.Not(this=exp.Paren(this=atom))
     return exp.Not(this=atom)
 
 

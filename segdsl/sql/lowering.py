@@ -72,8 +72,10 @@ class Lowering:
         return exp.Cast(this=exp.Literal.string(day.isoformat()), to=exp.DataType(this=exp.DataType.Type.DATE))
 
     def timestamp_literal(self, moment: dt.datetime) -> exp.Expr:
-        return exp.Cast(this=exp.Literal.string(moment.isoformat(sep=" ")),
-                        to=exp.DataType(this=self.timestamp_type))
+        return exp.Cast(this=exp.Literal.string(moment.isoformat(sep=" ")), to=self.timestamp_datatype())
+
+    def timestamp_datatype(self) -> exp.DataType:
+        return exp.DataType(this=self.timestamp_type)
 
     def true(self) -> exp.Expr:
         return exp.true()
@@ -124,7 +126,7 @@ class Lowering:
         return self.to_timestamp(self.day(day, extra_days))
 
     def to_timestamp(self, expr: exp.Expr) -> exp.Expr:
-        return exp.cast(expr, self.timestamp_type, copy=False)
+        return exp.Cast(this=expr, to=self.timestamp_datatype())
 
     # ---- text ------------------------------------------------------------------------
     def equals(self, value: exp.Expr, literal: exp.Expr, text: bool) -> exp.Expr:
@@ -243,7 +245,12 @@ class BigQueryLowering(Lowering):
 
 
 class TSQLLowering(Lowering):
-    """SQL Server: default collations compare text case-insensitively, so force a binary one."""
+    """SQL Server: default collations compare text case-insensitively, so force a binary one.
+
+    Whatever the collation, ``=``, ``IN`` and the end of a LIKE pattern ignore trailing spaces
+    ('UK ' = 'UK'); appending a character to both sides ('UK .' vs 'UK.') makes them count.
+    The plain comparison stays in front, so an index on the column can still be used.
+    """
 
     def current_date(self) -> exp.Expr:
         # sqlglot writes CURRENT_DATE as GETDATE(), which has a time of day.
@@ -253,12 +260,20 @@ class TSQLLowering(Lowering):
         return exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(1))
 
     def equals(self, value: exp.Expr, literal: exp.Expr, text: bool) -> exp.Expr:
-        return exp.EQ(this=_collate(value, "Latin1_General_BIN2") if text else value, expression=literal)
+        if not text:
+            return exp.EQ(this=value, expression=literal)
+        padded = exp.EQ(this=_collate(value.copy(), _BIN2), expression=literal)
+        exact = exp.EQ(this=_collate(_with_end(value), _BIN2), expression=_with_end(literal))
+        return exp.And(this=padded, expression=exact)
 
     def in_set(self, value: exp.Expr, literals: list[exp.Expr], text: bool) -> exp.Expr:
         if len(literals) == 1:
             return self.equals(value, literals[0], text)
-        return exp.In(this=_collate(value, "Latin1_General_BIN2") if text else value, expressions=literals)
+        if not text:
+            return exp.In(this=value, expressions=literals)
+        padded = exp.In(this=_collate(value.copy(), _BIN2), expressions=literals)
+        exact = exp.In(this=_collate(_with_end(value), _BIN2), expressions=[_with_end(lit) for lit in literals])
+        return exp.And(this=padded, expression=exact)
 
     def literal(self, lit: ir.Lit) -> exp.Expr:
         value = lit.value
@@ -269,10 +284,11 @@ class TSQLLowering(Lowering):
     def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
         # In T-SQL's LIKE, [ opens a character class (like [a-z]), so it is escaped too.
         escaped = escape_like(text, special="%_[")
-        pattern = {"starts_with": f"{escaped}%", "ends_with": f"%{escaped}",
+        pattern = {"starts_with": f"{escaped}%", "ends_with": f"%{escaped}{_END}",
                    "contains": f"%{escaped}%"}[kind]
         needle = exp.National(this=pattern) if not pattern.isascii() else exp.Literal.string(pattern)
-        like = exp.Like(this=_collate(value, "Latin1_General_BIN2"), expression=needle)
+        subject = _with_end(value) if kind == "ends_with" else value
+        like = exp.Like(this=_collate(subject, _BIN2), expression=needle)
         return exp.Escape(this=like, expression=exp.Literal.string(LIKE_ESCAPE))
 
     def flag(self, condition: exp.Expr) -> exp.Expr:
@@ -316,6 +332,19 @@ class MySQLLowering(Lowering):
         return exp.GT(this=found, expression=exp.Literal.number(0))
 
 
+_BIN2 = "Latin1_General_BIN2"
+_END = "."  # appended to both sides of a T-SQL text comparison so trailing spaces count
+
+
+def _with_end(value: exp.Expr) -> exp.Expr:
+    """``value + '.'`` (a literal gets the dot inside it: 'UK.')."""
+    if isinstance(value, exp.National):
+        return exp.National(this=value.this + _END)
+    if isinstance(value, exp.Literal) and value.is_string:
+        return exp.Literal.string(value.this + _END)
+    return exp.Paren(this=exp.Add(this=value, expression=exp.Literal.string(_END)))
+
+
 def _bytes(value: exp.Expr) -> exp.Expr:
     return exp.cast(value, exp.DataType.build("BINARY", dialect="mysql"), copy=False)
 
@@ -329,6 +358,19 @@ def _collate(value: exp.Expr, collation: str) -> exp.Expr:
 
 
 class ClickHouseLowering(Lowering):
+    """ClickHouse's Date and DateTime stop at 1970-01-01 (earlier values are clamped to it):
+    dates are Date32 and timestamps DateTime64(6), which reach back to 1900."""
+
+    def date_literal(self, day: dt.date) -> exp.Expr:
+        return exp.Cast(this=exp.Literal.string(day.isoformat()), to=exp.DataType(this=exp.DataType.Type.DATE32))
+
+    def timestamp_datatype(self) -> exp.DataType:
+        return exp.DataType(this=exp.DataType.Type.DATETIME64,
+                            expressions=[exp.DataTypeParam(this=exp.Literal.number(6))])
+
+    def current_date(self) -> exp.Expr:
+        return exp.Anonymous(this="toDate32", expressions=[exp.CurrentDate()])
+
     def joined_value(self, value: exp.Expr) -> exp.Expr:
         # With ClickHouse's default join_use_nulls = 0, a LEFT JOIN fills the columns of a
         # missing row with 0 / '' / 1970-01-01, not NULL: an entity with no orders would have

@@ -18,4 +18,7 @@ WHERE
   [e].[age] >= 25
   AND [e].[age] <= 40
   AND [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE')
+  AND (
+    [e].[region] + '.'
+  ) COLLATE Latin1_General_BIN2 IN ('UK.', 'IE.')
   AND COALESCE([rel1].[a1], 0) >= 3

@@ -7,6 +7,9 @@ WITH [seg_orders] AS (
     [r].[created_at] >= CAST('2025-07-01 00:00:00' AS DATETIME2)
     AND [r].[created_at] < CAST('2026-07-01 00:00:00' AS DATETIME2)
     AND [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+    AND (
+      [r].[status] + '.'
+    ) COLLATE Latin1_General_BIN2 = 'paid.'
   GROUP BY
     [r].[customer_id]
 )

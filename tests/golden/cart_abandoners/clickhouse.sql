@@ -4,8 +4,8 @@ WITH "seg_events" AS (
     toNullable(
       COUNT(
         CASE
-          WHEN "r"."ts" >= CAST('2026-06-24 00:00:00' AS Nullable(DateTime))
-          AND "r"."ts" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+          WHEN "r"."ts" >= CAST('2026-06-24 00:00:00' AS Nullable(DateTime64(6)))
+          AND "r"."ts" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime64(6)))
           AND "r"."name" = 'add_to_cart'
           THEN 1
         END
@@ -14,8 +14,8 @@ WITH "seg_events" AS (
     toNullable(
       COUNT(
         CASE
-          WHEN "r"."ts" >= CAST('2026-06-24 00:00:00' AS Nullable(DateTime))
-          AND "r"."ts" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+          WHEN "r"."ts" >= CAST('2026-06-24 00:00:00' AS Nullable(DateTime64(6)))
+          AND "r"."ts" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime64(6)))
           AND "r"."name" = 'purchase'
           THEN 1
         END
@@ -23,8 +23,8 @@ WITH "seg_events" AS (
     ) AS "a2"
   FROM "events" AS "r"
   WHERE
-    "r"."ts" >= CAST('2026-06-24 00:00:00' AS Nullable(DateTime))
-    AND "r"."ts" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+    "r"."ts" >= CAST('2026-06-24 00:00:00' AS Nullable(DateTime64(6)))
+    AND "r"."ts" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime64(6)))
     AND "r"."name" IN ('add_to_cart', 'purchase')
   GROUP BY
     "r"."customer_id"

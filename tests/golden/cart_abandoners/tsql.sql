@@ -6,6 +6,9 @@ WITH [seg_events] AS (
         WHEN [r].[ts] >= CAST('2026-06-24 00:00:00' AS DATETIME2)
         AND [r].[ts] < CAST('2026-07-01 00:00:00' AS DATETIME2)
         AND [r].[name] COLLATE Latin1_General_BIN2 = 'add_to_cart'
+        AND (
+          [r].[name] + '.'
+        ) COLLATE Latin1_General_BIN2 = 'add_to_cart.'
         THEN 1
       END
     ) AS [a1],
@@ -14,6 +17,9 @@ WITH [seg_events] AS (
         WHEN [r].[ts] >= CAST('2026-06-24 00:00:00' AS DATETIME2)
         AND [r].[ts] < CAST('2026-07-01 00:00:00' AS DATETIME2)
         AND [r].[name] COLLATE Latin1_General_BIN2 = 'purchase'
+        AND (
+          [r].[name] + '.'
+        ) COLLATE Latin1_General_BIN2 = 'purchase.'
         THEN 1
       END
     ) AS [a2]
@@ -22,6 +28,9 @@ WITH [seg_events] AS (
     [r].[ts] >= CAST('2026-06-24 00:00:00' AS DATETIME2)
     AND [r].[ts] < CAST('2026-07-01 00:00:00' AS DATETIME2)
     AND [r].[name] COLLATE Latin1_General_BIN2 IN ('add_to_cart', 'purchase')
+    AND (
+      [r].[name] + '.'
+    ) COLLATE Latin1_General_BIN2 IN ('add_to_cart.', 'purchase.')
   GROUP BY
     [r].[customer_id]
 )

@@ -7,13 +7,20 @@ WITH [seg_orders] AS (
       [r].[customer_id] AS [entity_key],
       MAX(
         CASE
-          WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid' AND NOT [r].[category] IS NULL
+          WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+          AND (
+            [r].[status] + '.'
+          ) COLLATE Latin1_General_BIN2 = 'paid.'
+          AND NOT [r].[category] IS NULL
           THEN 1
         END
       ) AS [a1]
     FROM [orders] AS [r]
     WHERE
       [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+      AND (
+        [r].[status] + '.'
+      ) COLLATE Latin1_General_BIN2 = 'paid.'
     GROUP BY
       [r].[customer_id],
       [r].[category]

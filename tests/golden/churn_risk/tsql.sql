@@ -3,7 +3,13 @@ WITH [seg_orders] AS (
     [r].[customer_id] AS [entity_key],
     MAX([r].[created_at]) AS [a1],
     SUM(
-      CASE WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid' THEN [r].[amount] END
+      CASE
+        WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+        AND (
+          [r].[status] + '.'
+        ) COLLATE Latin1_General_BIN2 = 'paid.'
+        THEN [r].[amount]
+      END
     ) AS [a2]
   FROM [orders] AS [r]
   GROUP BY

@@ -11,8 +11,8 @@ WITH "seg_orders" AS (
     toNullable(
       SUM(
         CASE
-          WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime))
-          AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+          WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime64(6)))
+          AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime64(6)))
           AND "r"."status" = 'paid'
           THEN "r"."amount"
         END

@@ -11,15 +11,27 @@ WITH [seg_orders] AS (
         WHEN [r].[created_at] >= CAST('2025-07-01 00:00:00' AS DATETIME2)
         AND [r].[created_at] < CAST('2026-07-01 00:00:00' AS DATETIME2)
         AND [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+        AND (
+          [r].[status] + '.'
+        ) COLLATE Latin1_General_BIN2 = 'paid.'
         THEN [r].[amount]
       END
     ) AS [a1],
     SUM(
-      CASE WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid' THEN [r].[amount] END
+      CASE
+        WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+        AND (
+          [r].[status] + '.'
+        ) COLLATE Latin1_General_BIN2 = 'paid.'
+        THEN [r].[amount]
+      END
     ) AS [a2]
   FROM [orders] AS [r]
   WHERE
     [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+    AND (
+      [r].[status] + '.'
+    ) COLLATE Latin1_General_BIN2 = 'paid.'
   GROUP BY
     [r].[customer_id]
 ), [pct1] AS (
@@ -53,6 +65,9 @@ FROM (
     ) < 1 * [pct1].[cnt] THEN 1 ELSE 0 END AS BIT) AS [high_value],
     CAST(CASE
       WHEN [e].[city] COLLATE Latin1_General_BIN2 IN ('London', 'Dublin')
+      AND (
+        [e].[city] + '.'
+      ) COLLATE Latin1_General_BIN2 IN ('London.', 'Dublin.')
       THEN 1
       ELSE 0
     END AS BIT) AS [london_or_dublin],
@@ -61,13 +76,25 @@ FROM (
     ) < 1 * [pct2].[cnt] THEN 1 ELSE 0 END AS BIT) AS [low_value],
     CAST(CASE
       WHEN (
-        NOT [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE', 'DE', 'FR', 'ES')
+        NOT (
+          [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE', 'DE', 'FR', 'ES')
+          AND (
+            [e].[region] + '.'
+          ) COLLATE Latin1_General_BIN2 IN ('UK.', 'IE.', 'DE.', 'FR.', 'ES.')
+        )
         OR [e].[region] IS NULL
       )
       THEN 1
       ELSE 0
     END AS BIT) AS [outside_europe],
-    CAST(CASE WHEN [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE') THEN 1 ELSE 0 END AS BIT) AS [uk_ireland]
+    CAST(CASE
+      WHEN [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE')
+      AND (
+        [e].[region] + '.'
+      ) COLLATE Latin1_General_BIN2 IN ('UK.', 'IE.')
+      THEN 1
+      ELSE 0
+    END AS BIT) AS [uk_ireland]
   FROM [customers] AS [e]
   LEFT JOIN [seg_orders] AS [rel1]
     ON [rel1].[entity_key] = [e].[customer_id]

@@ -12,6 +12,9 @@ WITH [seg_orders] AS (
     [r].[created_at] >= CAST('2025-07-01 00:00:00' AS DATETIME2)
     AND [r].[created_at] < CAST('2026-07-01 00:00:00' AS DATETIME2)
     AND [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+    AND (
+      [r].[status] + '.'
+    ) COLLATE Latin1_General_BIN2 = 'paid.'
   GROUP BY
     [r].[customer_id]
 )
@@ -38,6 +41,9 @@ WITH [seg_orders] AS (
   FROM [orders] AS [r]
   WHERE
     [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+    AND (
+      [r].[status] + '.'
+    ) COLLATE Latin1_General_BIN2 = 'paid.'
   GROUP BY
     [r].[customer_id]
 ), [pct1] AS (
@@ -76,6 +82,9 @@ FROM (
   FROM [customers] AS [e]
   WHERE
     [e].[city] COLLATE Latin1_General_BIN2 IN ('London', 'Dublin')
+    AND (
+      [e].[city] + '.'
+    ) COLLATE Latin1_General_BIN2 IN ('London.', 'Dublin.')
 ) AS [temp];
 GO
 
@@ -88,6 +97,9 @@ WITH [seg_orders] AS (
   FROM [orders] AS [r]
   WHERE
     [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+    AND (
+      [r].[status] + '.'
+    ) COLLATE Latin1_General_BIN2 = 'paid.'
   GROUP BY
     [r].[customer_id]
 ), [pct1] AS (
@@ -128,7 +140,12 @@ FROM (
   FROM [customers] AS [e]
   WHERE
     (
-      NOT [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE', 'DE', 'FR', 'ES')
+      NOT (
+        [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE', 'DE', 'FR', 'ES')
+        AND (
+          [e].[region] + '.'
+        ) COLLATE Latin1_General_BIN2 IN ('UK.', 'IE.', 'DE.', 'FR.', 'ES.')
+      )
       OR [e].[region] IS NULL
     )
 ) AS [temp];
@@ -145,5 +162,8 @@ FROM (
   FROM [customers] AS [e]
   WHERE
     [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE')
+    AND (
+      [e].[region] + '.'
+    ) COLLATE Latin1_General_BIN2 IN ('UK.', 'IE.')
 ) AS [temp];
 GO

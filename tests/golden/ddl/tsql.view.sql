@@ -12,6 +12,9 @@ WITH [seg_orders] AS (
     [r].[created_at] >= CAST('2025-07-01 00:00:00' AS DATETIME2)
     AND [r].[created_at] < CAST('2026-07-01 00:00:00' AS DATETIME2)
     AND [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+    AND (
+      [r].[status] + '.'
+    ) COLLATE Latin1_General_BIN2 = 'paid.'
   GROUP BY
     [r].[customer_id]
 )
@@ -33,6 +36,9 @@ WITH [seg_orders] AS (
   FROM [orders] AS [r]
   WHERE
     [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+    AND (
+      [r].[status] + '.'
+    ) COLLATE Latin1_General_BIN2 = 'paid.'
   GROUP BY
     [r].[customer_id]
 ), [pct1] AS (
@@ -61,7 +67,10 @@ SELECT
   [e].[customer_id]
 FROM [customers] AS [e]
 WHERE
-  [e].[city] COLLATE Latin1_General_BIN2 IN ('London', 'Dublin');
+  [e].[city] COLLATE Latin1_General_BIN2 IN ('London', 'Dublin')
+  AND (
+    [e].[city] + '.'
+  ) COLLATE Latin1_General_BIN2 IN ('London.', 'Dublin.');
 GO
 
 -- low_value: Bottom quarter by lifetime value
@@ -73,6 +82,9 @@ WITH [seg_orders] AS (
   FROM [orders] AS [r]
   WHERE
     [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+    AND (
+      [r].[status] + '.'
+    ) COLLATE Latin1_General_BIN2 = 'paid.'
   GROUP BY
     [r].[customer_id]
 ), [pct1] AS (
@@ -104,7 +116,12 @@ SELECT
 FROM [customers] AS [e]
 WHERE
   (
-    NOT [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE', 'DE', 'FR', 'ES')
+    NOT (
+      [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE', 'DE', 'FR', 'ES')
+      AND (
+        [e].[region] + '.'
+      ) COLLATE Latin1_General_BIN2 IN ('UK.', 'IE.', 'DE.', 'FR.', 'ES.')
+    )
     OR [e].[region] IS NULL
   );
 GO
@@ -115,5 +132,8 @@ SELECT
   [e].[customer_id]
 FROM [customers] AS [e]
 WHERE
-  [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE');
+  [e].[region] COLLATE Latin1_General_BIN2 IN ('UK', 'IE')
+  AND (
+    [e].[region] + '.'
+  ) COLLATE Latin1_General_BIN2 IN ('UK.', 'IE.');
 GO

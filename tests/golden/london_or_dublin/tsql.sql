@@ -3,3 +3,6 @@ SELECT
 FROM [customers] AS [e]
 WHERE
   [e].[city] COLLATE Latin1_General_BIN2 IN ('London', 'Dublin')
+  AND (
+    [e].[city] + '.'
+  ) COLLATE Latin1_General_BIN2 IN ('London.', 'Dublin.')

@@ -5,6 +5,9 @@ WITH [seg_orders] AS (
   FROM [orders] AS [r]
   WHERE
     [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+    AND (
+      [r].[status] + '.'
+    ) COLLATE Latin1_General_BIN2 = 'paid.'
   GROUP BY
     [r].[customer_id]
 ), [pct1] AS (

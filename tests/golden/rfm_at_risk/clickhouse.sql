@@ -5,8 +5,8 @@ WITH "seg_orders" AS (
     toNullable(
       COUNT(
         CASE
-          WHEN "r"."created_at" >= CAST('2026-04-02 00:00:00' AS Nullable(DateTime))
-          AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+          WHEN "r"."created_at" >= CAST('2026-04-02 00:00:00' AS Nullable(DateTime64(6)))
+          AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime64(6)))
           THEN 1
         END
       )

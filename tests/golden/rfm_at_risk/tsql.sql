@@ -1,7 +1,15 @@
 WITH [seg_orders] AS (
   SELECT
     [r].[customer_id] AS [entity_key],
-    COUNT(CASE WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid' THEN 1 END) AS [a1],
+    COUNT(
+      CASE
+        WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+        AND (
+          [r].[status] + '.'
+        ) COLLATE Latin1_General_BIN2 = 'paid.'
+        THEN 1
+      END
+    ) AS [a1],
     COUNT(
       CASE
         WHEN [r].[created_at] >= CAST('2026-04-02 00:00:00' AS DATETIME2)

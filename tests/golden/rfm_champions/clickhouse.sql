@@ -5,8 +5,8 @@ WITH "seg_orders" AS (
     toNullable(
       COUNT(
         CASE
-          WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime))
-          AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+          WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime64(6)))
+          AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime64(6)))
           AND "r"."status" = 'paid'
           THEN 1
         END
@@ -15,8 +15,8 @@ WITH "seg_orders" AS (
     toNullable(
       SUM(
         CASE
-          WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime))
-          AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+          WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime64(6)))
+          AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime64(6)))
           AND "r"."status" = 'paid'
           THEN "r"."amount"
         END
@@ -24,7 +24,7 @@ WITH "seg_orders" AS (
     ) AS "a3"
   FROM "orders" AS "r"
   WHERE
-    "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime))
+    "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime64(6)))
   GROUP BY
     "r"."customer_id"
 )
@@ -34,7 +34,7 @@ FROM "customers" AS "e"
 JOIN "seg_orders" AS "rel1"
   ON "rel1"."entity_key" = "e"."customer_id"
 WHERE
-  "rel1"."a1" >= CAST('2026-06-01 00:00:00' AS Nullable(DateTime))
-  AND "rel1"."a1" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime))
+  "rel1"."a1" >= CAST('2026-06-01 00:00:00' AS Nullable(DateTime64(6)))
+  AND "rel1"."a1" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime64(6)))
   AND COALESCE("rel1"."a2", 0) >= 5
   AND COALESCE("rel1"."a3", 0) >= 300

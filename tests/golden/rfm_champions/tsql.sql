@@ -7,6 +7,9 @@ WITH [seg_orders] AS (
         WHEN [r].[created_at] >= CAST('2025-07-01 00:00:00' AS DATETIME2)
         AND [r].[created_at] < CAST('2026-07-01 00:00:00' AS DATETIME2)
         AND [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+        AND (
+          [r].[status] + '.'
+        ) COLLATE Latin1_General_BIN2 = 'paid.'
         THEN 1
       END
     ) AS [a2],
@@ -15,6 +18,9 @@ WITH [seg_orders] AS (
         WHEN [r].[created_at] >= CAST('2025-07-01 00:00:00' AS DATETIME2)
         AND [r].[created_at] < CAST('2026-07-01 00:00:00' AS DATETIME2)
         AND [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+        AND (
+          [r].[status] + '.'
+        ) COLLATE Latin1_General_BIN2 = 'paid.'
         THEN [r].[amount]
       END
     ) AS [a3]

@@ -2,7 +2,13 @@ WITH [seg_orders] AS (
   SELECT
     [r].[customer_id] AS [entity_key],
     SUM(
-      CASE WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid' THEN [r].[amount] END
+      CASE
+        WHEN [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
+        AND (
+          [r].[status] + '.'
+        ) COLLATE Latin1_General_BIN2 = 'paid.'
+        THEN [r].[amount]
+      END
     ) AS [a1],
     MAX([r].[created_at]) AS [a2]
   FROM [orders] AS [r]

@@ -5,3 +5,6 @@ WHERE
   [e].[age] >= 25
   AND [e].[age] <= 34
   AND [e].[life_stage] COLLATE Latin1_General_BIN2 = 'young_professional'
+  AND (
+    [e].[life_stage] + '.'
+  ) COLLATE Latin1_General_BIN2 = 'young_professional.'
