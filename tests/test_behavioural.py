@@ -33,8 +33,13 @@ def test_scan_is_limited_to_the_widest_window(example_schema) -> None:
     import datetime as dt
 
     text = "count(orders in last 90 days) >= 3 and sum(orders.amount in last 365 days) > 500"
+    import sqlglot
+    from sqlglot import exp
+
     sql = segdsl.compile(text, example_schema, as_of=dt.date(2026, 6, 30))
-    where = sql.split("WHERE", 1)[1].split("GROUP BY", 1)[0]
+    cte = sqlglot.parse_one(sql.rstrip(";"), read="duckdb").find(exp.CTE)
+    assert cte is not None
+    where = cte.this.args["where"].sql("duckdb")  # the scan's WHERE, not an aggregate's FILTER
     assert "'2025-07-01 00:00:00'" in where  # 365 days, the wider window
     assert "'2026-04-02 00:00:00'" not in where
 

@@ -22,8 +22,9 @@ from sqlglot import exp
 
 from segdsl import ir
 from segdsl.schema import Schema
-from segdsl.sql.lowering import Lowering, resolve_day
+from segdsl.sql.lowering import Lowering
 from segdsl.sql.plan import Plan, RelationPlan, existence, make_plan
+from segdsl.sql.scan import own_conditions, relation_scan
 
 ENTITY_ALIAS = "e"
 ROW_ALIAS = "r"
@@ -115,44 +116,17 @@ class QueryBuilder:
 
     def _relation_cte(self, rel: RelationPlan) -> exp.Select:
         """One grouped pass over the relation computing every aggregate the segments need."""
-        aggregations = list(rel.columns)
-        distinct = {a.arg.name for a in aggregations if a.func == "count_distinct" and a.arg}
-        two_level = len(distinct) == 1 and not any(a.func == "avg" for a in aggregations)
+        scan = relation_scan(rel, self.low.as_of)
         key = _col(rel.relation.key, ROW_ALIAS)
-        # one shared condition that the scan already applies needs no CASE in the aggregates
-        conditional = rel.lower_bounds or len({(a.window, a.filter) for a in aggregations}) > 1
         columns: list[exp.Expr] = [exp.alias_(key, KEY_ALIAS, quoted=True, copy=False)]
         for aggregation, alias in rel.columns.items():
-            value = (self._partial(aggregation) if two_level
-                     else self.low.joined_value(self._aggregate(aggregation, bool(conditional))))
+            value = self.low.joined_value(self._aggregate(aggregation, own_conditions(aggregation, scan)))
             columns.append(exp.alias_(value, alias, quoted=True, copy=False))
         select = exp.Select(expressions=columns, from_=exp.From(this=_aliased(rel.relation.table, ROW_ALIAS)))
-        scan = [p for p in (self._widest_window(rel), self._any_filter(aggregations)) if p is not None]
-        if scan:
-            select = select.where(_balanced(scan, exp.And), copy=False)
-        if not two_level:
-            return select.group_by(key.copy(), copy=False)
-        # COUNT(DISTINCT …) in a wide grouped pass is slow (DuckDB: ~6x). Group by (key, value)
-        # first, then by key: still one scan of the relation.
-        (column,) = distinct
-        select = select.group_by(key.copy(), _col(column, ROW_ALIAS), copy=False)
-        outer = [exp.alias_(_col(KEY_ALIAS, "g"), KEY_ALIAS, quoted=True, copy=False)]
-        for aggregation, alias in rel.columns.items():
-            combined = self.low.joined_value(_combine(aggregation, _col(alias, "g")))
-            outer.append(exp.alias_(combined, alias, quoted=True, copy=False))
-        source = exp.Subquery(this=select, alias=exp.TableAlias(this=exp.to_identifier("g", quoted=True)))
-        return exp.Select(expressions=outer, from_=exp.From(this=source)).group_by(
-            _col(KEY_ALIAS, "g"), copy=False)
-
-    def _partial(self, aggregation: ir.Aggregation) -> exp.Expr:
-        """The per-(key, value) part of an aggregate in the two-level form."""
-        if aggregation.func != "count_distinct":
-            return self._aggregate(aggregation)
-        assert aggregation.arg is not None
-        present = ir.Not(ir.IsNull(aggregation.arg))
-        conditions = [p for p in (aggregation.window, aggregation.filter, present) if p is not None]
-        condition = self.pred(ir.And(tuple(conditions)), Plan(), negate=False)
-        return exp.Max(this=_case(condition, exp.Literal.number(1)))
+        where = [self.pred(p, Plan(), negate=False) for p in (scan.window, scan.filter) if p is not None]
+        if where:
+            select = select.where(_balanced(where, exp.And), copy=False)
+        return select.group_by(key.copy(), copy=False)
 
     def _percentile_cte(self, plan: Plan, value: ir.Value, side: str) -> exp.Select:
         """Rank of every entity that has a value (ties share the best rank) and how many have one."""
@@ -170,55 +144,16 @@ class QueryBuilder:
         return select.where(exp.Not(this=exp.Is(this=value_sql.copy(), expression=exp.null())), copy=False)
 
     # ---- aggregates -------------------------------------------------------------------
-    def _aggregate(self, aggregation: ir.Aggregation, conditional: bool = True) -> exp.Expr:
-        """The aggregate over the rows that pass its window and filter (``conditional=False``:
-        the query's WHERE already keeps exactly those rows)."""
-        conditions = [p for p in (aggregation.window, aggregation.filter) if p is not None and conditional]
+    def _aggregate(self, aggregation: ir.Aggregation, conditions: list[ir.Pred]) -> exp.Expr:
+        """The aggregate over the rows that also pass ``conditions`` (CASE WHEN … THEN …)."""
         condition = self.pred(ir.And(tuple(conditions)), Plan(), negate=False) if conditions else None
-        arg = self.row_value(aggregation.arg) if aggregation.arg is not None else None
-        if aggregation.func == "count":
-            if condition is None:
-                return exp.Count(this=exp.Star())
-            return exp.Count(this=_case(condition, exp.Literal.number(1)))
-        assert arg is not None
-        target = _case(condition, arg) if condition is not None else arg
-        if aggregation.func == "count_distinct":
-            return exp.Count(this=exp.Distinct(expressions=[target]))
-        func = {"sum": exp.Sum, "avg": exp.Avg, "min": exp.Min, "max": exp.Max}[aggregation.func]
-        return func(this=target)
-
-    def _widest_window(self, rel: RelationPlan) -> exp.Expr | None:
-        """A WHERE that keeps every row any aggregate needs: the union of their windows.
-
-        An unwindowed ``max(time)`` that is only compared with a lower bound counts as a
-        window from that bound onwards, with no end (see segdsl.sql.plan).
-        """
-        windows = [a.window if a not in rel.lower_bounds
-                   else ir.TimeRange(a.arg, rel.lower_bounds[a], None) if a.arg is not None else None
-                   for a in rel.columns]
-        if not windows or any(w is None for w in windows):
-            return None
-        ranges = [w for w in windows if w is not None]
-        if len({w.value for w in ranges}) > 1:  # a max over another column than the windows'
-            return None
-        low = _widest([w.low for w in ranges], self.low.as_of, earliest=True)
-        high = _widest([w.high for w in ranges], self.low.as_of, earliest=False)
-        if low is None and high is None:
-            return None
-        return self.pred(ir.TimeRange(ranges[0].value, low, high), Plan(), negate=False)
-
-    def _any_filter(self, aggregations: list[ir.Aggregation]) -> exp.Expr | None:
-        """A WHERE keeping the rows that pass at least one aggregate's filter (None: all rows).
-
-        Every aggregate of the pass reads only rows that pass its own filter (conditional
-        aggregates), so the others need not reach the GROUP BY at all: `name = 'add_to_cart'`
-        and `name = 'purchase'` become `name IN ('add_to_cart', 'purchase')` on the scan.
-        """
-        filters = [a.filter for a in aggregations]
-        if not filters or any(f is None for f in filters):
-            return None
-        either = _merge_in_sets([f for f in dict.fromkeys(filters) if f is not None])
-        return self.pred(either, Plan(), negate=False)
+        arg = self.row_value(aggregation.arg) if aggregation.arg is not None else exp.Star()
+        func = {"count": exp.Count, "count_distinct": exp.Count, "sum": exp.Sum, "avg": exp.Avg,
+                "min": exp.Min, "max": exp.Max}[aggregation.func]
+        distinct = aggregation.func == "count_distinct"
+        if condition is None:
+            return func(this=exp.Distinct(expressions=[arg]) if distinct else arg)
+        return self.low.conditional_aggregate(func, arg, condition, distinct)
 
     # ---- values -------------------------------------------------------------------------
     def value(self, value: ir.Value, plan: Plan) -> exp.Expr:
@@ -370,40 +305,6 @@ def _directly_used(preds: list[ir.Pred]) -> set[str]:
     return used  # (relations read with key IN (…) are not joined at all: see Plan.joined)
 
 
-def _merge_in_sets(filters: list[ir.Pred]) -> ir.Pred:
-    """OR of filters; equality tests of one column (`=`, `in`) become one `in` list."""
-    if len(filters) == 1:
-        return filters[0]
-    values = [_equality_values(f) for f in filters]
-    if all(v is not None for v in values):
-        columns = {v[0] for v in values if v is not None}
-        if len(columns) == 1:
-            literals = [lit for v in values if v is not None for lit in v[1]]
-            return ir.InSet(columns.pop(), tuple(dict.fromkeys(literals)))
-    return ir.Or(tuple(filters))
-
-
-def _equality_values(pred: ir.Pred) -> tuple[ir.Value, tuple[ir.Lit, ...]] | None:
-    if isinstance(pred, ir.Compare) and pred.op == "=":
-        return pred.value, (pred.literal,)
-    if isinstance(pred, ir.InSet):
-        return pred.value, pred.literals
-    return None
-
-
-def _combine(aggregation: ir.Aggregation, partial: exp.Expr) -> exp.Expr:
-    """Second level of the two-level form: partial counts and sums add up, min/max of min/max."""
-    if aggregation.func == "count_distinct":
-        return exp.Count(this=partial)
-    if aggregation.func in ("count", "sum"):
-        return exp.Sum(this=partial)
-    return exp.Min(this=partial) if aggregation.func == "min" else exp.Max(this=partial)
-
-
-def _case(condition: exp.Expr, then: exp.Expr) -> exp.Expr:
-    return exp.Case(ifs=[exp.If(this=condition, true=then)])
-
-
 def _negate(atom: exp.Expr) -> exp.Expr:
     if isinstance(atom, exp.EQ):
         return exp.NEQ(this=atom.this, expression=atom.expression)
@@ -429,57 +330,3 @@ def _balanced(parts: list[exp.Expr], op: type[exp.Connector]) -> exp.Expr:
     return op(this=wrap_left, expression=wrap_right)
 
 
-def _widest(bounds: list[ir.Bound | None], as_of: dt.date | None, earliest: bool) -> ir.Bound | None:
-    """The bound that admits the most rows, or None when it cannot be known at compile time."""
-    if any(b is None for b in bounds):
-        return None
-    keyed = []
-    for bound in bounds:
-        assert bound is not None
-        key = _bound_key(bound, as_of, is_low=earliest)
-        if key is None:
-            return _same_unit_widest(bounds, earliest)
-        keyed.append((key, bound))
-    keyed.sort(key=lambda item: item[0])
-    return keyed[0][1] if earliest else keyed[-1][1]
-
-
-def _bound_key(bound: ir.Bound, as_of: dt.date | None, is_low: bool) -> tuple[dt.datetime, int] | None:
-    """The first instant a low bound admits, or the first instant past a high bound."""
-    point = bound.point
-    if isinstance(point, ir.RelativeDay):
-        if as_of is None:
-            return None
-        point = resolve_day(point, as_of)
-    if isinstance(point, dt.datetime):
-        return (point, int(bound.inclusive != is_low))
-    start = dt.datetime.combine(point, dt.time())
-    next_day = start + dt.timedelta(days=1) if point < dt.date.max else dt.datetime.max
-    if is_low:
-        return (start if bound.inclusive else next_day, 0)
-    return (next_day if bound.inclusive else start, 0)
-
-
-_DAYS_IN = {"day": (1, 1), "week": (7, 7), "month": (28, 31), "year": (365, 366)}  # (fewest, most)
-
-
-def _same_unit_widest(bounds: list[ir.Bound | None], earliest: bool) -> ir.Bound | None:
-    """The widest of relative-day bounds when the reference date is only known at run time.
-
-    Same unit and all inclusive: exactly the widest one. Otherwise a bound in days at least as
-    wide as each (a month is at most 31 days, a year 366): the WHERE only has to keep every
-    row an aggregate might need, and each aggregate still applies its own exact window.
-    """
-    points = [b.point for b in bounds if b is not None]
-    relative = [p for p in points if isinstance(p, ir.RelativeDay)]
-    if len(relative) != len(points):
-        return None
-    if all(b and b.inclusive for b in bounds) and len({(p.unit, p.plus_days) for p in relative}) == 1:
-        chosen = max(relative, key=lambda p: p.back) if earliest else min(relative, key=lambda p: p.back)
-        return ir.Bound(chosen, True)
-    # offset of each bound's day from the reference date, at its widest
-    if earliest:
-        offset = min(p.plus_days - p.back * _DAYS_IN[p.unit][1] for p in relative)
-    else:
-        offset = max(p.plus_days - p.back * _DAYS_IN[p.unit][0] for p in relative)
-    return ir.Bound(ir.RelativeDay(max(-offset, 0), "day", plus_days=max(offset, 0)), True)

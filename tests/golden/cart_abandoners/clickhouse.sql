@@ -1,26 +1,8 @@
 WITH "seg_events" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    toNullable(
-      COUNT(
-        CASE
-          WHEN "r"."ts" >= CAST('2026-06-24 00:00:00' AS Nullable(DateTime64(6)))
-          AND "r"."ts" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime64(6)))
-          AND "r"."name" = 'add_to_cart'
-          THEN 1
-        END
-      )
-    ) AS "a1",
-    toNullable(
-      COUNT(
-        CASE
-          WHEN "r"."ts" >= CAST('2026-06-24 00:00:00' AS Nullable(DateTime64(6)))
-          AND "r"."ts" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime64(6)))
-          AND "r"."name" = 'purchase'
-          THEN 1
-        END
-      )
-    ) AS "a2"
+    toNullable(COUNT(CASE WHEN "r"."name" = 'add_to_cart' THEN 1 END)) AS "a1",
+    toNullable(COUNT(CASE WHEN "r"."name" = 'purchase' THEN 1 END)) AS "a2"
   FROM "events" AS "r"
   WHERE
     "r"."ts" >= CAST('2026-06-24 00:00:00' AS Nullable(DateTime64(6)))

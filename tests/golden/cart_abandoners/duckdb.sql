@@ -1,22 +1,10 @@
 WITH "seg_events" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    COUNT(
-      CASE
-        WHEN "r"."ts" >= CAST('2026-06-24 00:00:00' AS TIMESTAMP)
-        AND "r"."ts" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."name" = 'add_to_cart'
-        THEN 1
-      END
-    ) AS "a1",
-    COUNT(
-      CASE
-        WHEN "r"."ts" >= CAST('2026-06-24 00:00:00' AS TIMESTAMP)
-        AND "r"."ts" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."name" = 'purchase'
-        THEN 1
-      END
-    ) AS "a2"
+    COUNT(*) FILTER(WHERE
+      "r"."name" = 'add_to_cart') AS "a1",
+    COUNT(*) FILTER(WHERE
+      "r"."name" = 'purchase') AS "a2"
   FROM "events" AS "r"
   WHERE
     "r"."ts" >= CAST('2026-06-24 00:00:00' AS TIMESTAMP)

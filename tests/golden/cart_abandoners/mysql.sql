@@ -1,22 +1,8 @@
 WITH `seg_events` AS (
   SELECT
     `r`.`customer_id` AS `entity_key`,
-    COUNT(
-      CASE
-        WHEN `r`.`ts` >= CAST('2026-06-24 00:00:00' AS DATETIME)
-        AND `r`.`ts` < CAST('2026-07-01 00:00:00' AS DATETIME)
-        AND CAST(`r`.`name` AS BINARY) = CAST('add_to_cart' AS BINARY)
-        THEN 1
-      END
-    ) AS `a1`,
-    COUNT(
-      CASE
-        WHEN `r`.`ts` >= CAST('2026-06-24 00:00:00' AS DATETIME)
-        AND `r`.`ts` < CAST('2026-07-01 00:00:00' AS DATETIME)
-        AND CAST(`r`.`name` AS BINARY) = CAST('purchase' AS BINARY)
-        THEN 1
-      END
-    ) AS `a2`
+    COUNT(CASE WHEN CAST(`r`.`name` AS BINARY) = CAST('add_to_cart' AS BINARY) THEN 1 END) AS `a1`,
+    COUNT(CASE WHEN CAST(`r`.`name` AS BINARY) = CAST('purchase' AS BINARY) THEN 1 END) AS `a2`
   FROM `events` AS `r`
   WHERE
     `r`.`ts` >= CAST('2026-06-24 00:00:00' AS DATETIME)

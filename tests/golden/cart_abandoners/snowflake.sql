@@ -1,22 +1,8 @@
 WITH "SEG_EVENTS" AS (
   SELECT
     "R"."CUSTOMER_ID" AS "ENTITY_KEY",
-    COUNT(
-      CASE
-        WHEN "R"."TS" >= CAST('2026-06-24 00:00:00' AS TIMESTAMP)
-        AND "R"."TS" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND "R"."NAME" = 'add_to_cart'
-        THEN 1
-      END
-    ) AS "A1",
-    COUNT(
-      CASE
-        WHEN "R"."TS" >= CAST('2026-06-24 00:00:00' AS TIMESTAMP)
-        AND "R"."TS" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND "R"."NAME" = 'purchase'
-        THEN 1
-      END
-    ) AS "A2"
+    COUNT(CASE WHEN "R"."NAME" = 'add_to_cart' THEN 1 END) AS "A1",
+    COUNT(CASE WHEN "R"."NAME" = 'purchase' THEN 1 END) AS "A2"
   FROM "EVENTS" AS "R"
   WHERE
     "R"."TS" >= CAST('2026-06-24 00:00:00' AS TIMESTAMP)

@@ -3,9 +3,7 @@ WITH [seg_events] AS (
     [r].[customer_id] AS [entity_key],
     COUNT(
       CASE
-        WHEN [r].[ts] >= CAST('2026-06-24 00:00:00' AS DATETIME2)
-        AND [r].[ts] < CAST('2026-07-01 00:00:00' AS DATETIME2)
-        AND [r].[name] COLLATE Latin1_General_BIN2 = 'add_to_cart'
+        WHEN [r].[name] COLLATE Latin1_General_BIN2 = 'add_to_cart'
         AND (
           [r].[name] + '.'
         ) COLLATE Latin1_General_BIN2 = 'add_to_cart.'
@@ -14,9 +12,7 @@ WITH [seg_events] AS (
     ) AS [a1],
     COUNT(
       CASE
-        WHEN [r].[ts] >= CAST('2026-06-24 00:00:00' AS DATETIME2)
-        AND [r].[ts] < CAST('2026-07-01 00:00:00' AS DATETIME2)
-        AND [r].[name] COLLATE Latin1_General_BIN2 = 'purchase'
+        WHEN [r].[name] COLLATE Latin1_General_BIN2 = 'purchase'
         AND (
           [r].[name] + '.'
         ) COLLATE Latin1_General_BIN2 = 'purchase.'

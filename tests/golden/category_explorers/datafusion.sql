@@ -1,20 +1,12 @@
 WITH "seg_orders" AS (
   SELECT
-    "g"."entity_key" AS "entity_key",
-    COUNT("g"."a1") AS "a1"
-  FROM (
-    SELECT
-      "r"."customer_id" AS "entity_key",
-      MAX(CASE WHEN "r"."status" = 'paid' AND NOT "r"."category" IS NULL THEN 1 END) AS "a1"
-    FROM "orders" AS "r"
-    WHERE
-      "r"."status" = 'paid'
-    GROUP BY
-      "r"."customer_id",
-      "r"."category"
-  ) AS "g"
+    "r"."customer_id" AS "entity_key",
+    COUNT(DISTINCT "r"."category") AS "a1"
+  FROM "orders" AS "r"
+  WHERE
+    "r"."status" = 'paid'
   GROUP BY
-    "g"."entity_key"
+    "r"."customer_id"
 )
 SELECT
   "e"."customer_id"

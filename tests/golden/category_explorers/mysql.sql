@@ -1,26 +1,12 @@
 WITH `seg_orders` AS (
   SELECT
-    `g`.`entity_key` AS `entity_key`,
-    COUNT(`g`.`a1`) AS `a1`
-  FROM (
-    SELECT
-      `r`.`customer_id` AS `entity_key`,
-      MAX(
-        CASE
-          WHEN CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
-          AND NOT `r`.`category` IS NULL
-          THEN 1
-        END
-      ) AS `a1`
-    FROM `orders` AS `r`
-    WHERE
-      CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
-    GROUP BY
-      `r`.`customer_id`,
-      `r`.`category`
-  ) AS `g`
+    `r`.`customer_id` AS `entity_key`,
+    COUNT(DISTINCT `r`.`category`) AS `a1`
+  FROM `orders` AS `r`
+  WHERE
+    CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
   GROUP BY
-    `g`.`entity_key`
+    `r`.`customer_id`
 )
 SELECT
   `e`.`customer_id`

@@ -1,20 +1,12 @@
 WITH "SEG_ORDERS" AS (
   SELECT
-    "G"."ENTITY_KEY" AS "ENTITY_KEY",
-    COUNT("G"."A1") AS "A1"
-  FROM (
-    SELECT
-      "R"."CUSTOMER_ID" AS "ENTITY_KEY",
-      MAX(CASE WHEN "R"."STATUS" = 'paid' AND NOT "R"."CATEGORY" IS NULL THEN 1 END) AS "A1"
-    FROM "ORDERS" AS "R"
-    WHERE
-      "R"."STATUS" = 'paid'
-    GROUP BY
-      "R"."CUSTOMER_ID",
-      "R"."CATEGORY"
-  ) AS "G"
+    "R"."CUSTOMER_ID" AS "ENTITY_KEY",
+    COUNT(DISTINCT "R"."CATEGORY") AS "A1"
+  FROM "ORDERS" AS "R"
+  WHERE
+    "R"."STATUS" = 'paid'
   GROUP BY
-    "G"."ENTITY_KEY"
+    "R"."CUSTOMER_ID"
 )
 SELECT
   "E"."CUSTOMER_ID"

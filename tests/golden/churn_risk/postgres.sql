@@ -2,7 +2,8 @@ WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
     MAX("r"."created_at") AS "a1",
-    SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END) AS "a2"
+    SUM("r"."amount") FILTER(WHERE
+      "r"."status" = 'paid') AS "a2"
   FROM "orders" AS "r"
   GROUP BY
     "r"."customer_id"

@@ -11,16 +11,10 @@ WITH `seg_orders` AS (
       CASE
         WHEN `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS DATETIME)
         AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME)
-        AND CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
         THEN `r`.`amount`
       END
     ) AS `a1`,
-    SUM(
-      CASE
-        WHEN CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
-        THEN `r`.`amount`
-      END
-    ) AS `a2`
+    SUM(`r`.`amount`) AS `a2`
   FROM `orders` AS `r`
   WHERE
     CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)

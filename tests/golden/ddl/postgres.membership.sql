@@ -7,15 +7,10 @@ CREATE TABLE "segment_membership" AS
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    SUM(
-      CASE
-        WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."status" = 'paid'
-        THEN "r"."amount"
-      END
-    ) AS "a1",
-    SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END) AS "a2"
+    SUM("r"."amount") FILTER(WHERE
+      "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
+      AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)) AS "a1",
+    SUM("r"."amount") AS "a2"
   FROM "orders" AS "r"
   WHERE
     "r"."status" = 'paid'

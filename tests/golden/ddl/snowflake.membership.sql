@@ -10,11 +10,10 @@ WITH "SEG_ORDERS" AS (
       CASE
         WHEN "R"."CREATED_AT" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
         AND "R"."CREATED_AT" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND "R"."STATUS" = 'paid'
         THEN "R"."AMOUNT"
       END
     ) AS "A1",
-    SUM(CASE WHEN "R"."STATUS" = 'paid' THEN "R"."AMOUNT" END) AS "A2"
+    SUM("R"."AMOUNT") AS "A2"
   FROM "ORDERS" AS "R"
   WHERE
     "R"."STATUS" = 'paid'

@@ -12,11 +12,10 @@ WITH `seg_orders` AS (
       CASE
         WHEN `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
         AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND `r`.`status` = 'paid'
         THEN `r`.`amount`
       END
     ) AS `a1`,
-    SUM(CASE WHEN `r`.`status` = 'paid' THEN `r`.`amount` END) AS `a2`
+    SUM(`r`.`amount`) AS `a2`
   FROM `orders` AS `r`
   WHERE
     `r`.`status` = 'paid'

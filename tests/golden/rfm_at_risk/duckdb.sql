@@ -1,14 +1,11 @@
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    COUNT(CASE WHEN "r"."status" = 'paid' THEN 1 END) AS "a1",
-    COUNT(
-      CASE
-        WHEN "r"."created_at" >= CAST('2026-04-02 00:00:00' AS TIMESTAMP)
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        THEN 1
-      END
-    ) AS "a2"
+    COUNT(*) FILTER(WHERE
+      "r"."status" = 'paid') AS "a1",
+    COUNT(*) FILTER(WHERE
+      "r"."created_at" >= CAST('2026-04-02 00:00:00' AS TIMESTAMP)
+      AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)) AS "a2"
   FROM "orders" AS "r"
   GROUP BY
     "r"."customer_id"

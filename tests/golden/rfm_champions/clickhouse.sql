@@ -5,8 +5,7 @@ WITH "seg_orders" AS (
     toNullable(
       COUNT(
         CASE
-          WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime64(6)))
-          AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime64(6)))
+          WHEN "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime64(6)))
           AND "r"."status" = 'paid'
           THEN 1
         END
@@ -15,8 +14,7 @@ WITH "seg_orders" AS (
     toNullable(
       SUM(
         CASE
-          WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS Nullable(DateTime64(6)))
-          AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime64(6)))
+          WHEN "r"."created_at" < CAST('2026-07-01 00:00:00' AS Nullable(DateTime64(6)))
           AND "r"."status" = 'paid'
           THEN "r"."amount"
         END

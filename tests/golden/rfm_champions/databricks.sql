@@ -4,16 +4,14 @@ WITH `seg_orders` AS (
     MAX(`r`.`created_at`) AS `a1`,
     COUNT(
       CASE
-        WHEN `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-        AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        WHEN `r`.`created_at` < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
         AND `r`.`status` = 'paid'
         THEN 1
       END
     ) AS `a2`,
     SUM(
       CASE
-        WHEN `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-        AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        WHEN `r`.`created_at` < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
         AND `r`.`status` = 'paid'
         THEN `r`.`amount`
       END

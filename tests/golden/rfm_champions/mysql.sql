@@ -4,16 +4,14 @@ WITH `seg_orders` AS (
     MAX(`r`.`created_at`) AS `a1`,
     COUNT(
       CASE
-        WHEN `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS DATETIME)
-        AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME)
+        WHEN `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME)
         AND CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
         THEN 1
       END
     ) AS `a2`,
     SUM(
       CASE
-        WHEN `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS DATETIME)
-        AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME)
+        WHEN `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME)
         AND CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
         THEN `r`.`amount`
       END

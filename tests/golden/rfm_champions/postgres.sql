@@ -2,22 +2,12 @@ WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
     MAX("r"."created_at") AS "a1",
-    COUNT(
-      CASE
-        WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."status" = 'paid'
-        THEN 1
-      END
-    ) AS "a2",
-    SUM(
-      CASE
-        WHEN "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
-        AND "r"."status" = 'paid'
-        THEN "r"."amount"
-      END
-    ) AS "a3"
+    COUNT(*) FILTER(WHERE
+      "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+      AND "r"."status" = 'paid') AS "a2",
+    SUM("r"."amount") FILTER(WHERE
+      "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+      AND "r"."status" = 'paid') AS "a3"
   FROM "orders" AS "r"
   WHERE
     "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)

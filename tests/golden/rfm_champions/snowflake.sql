@@ -4,16 +4,14 @@ WITH "SEG_ORDERS" AS (
     MAX("R"."CREATED_AT") AS "A1",
     COUNT(
       CASE
-        WHEN "R"."CREATED_AT" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-        AND "R"."CREATED_AT" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        WHEN "R"."CREATED_AT" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
         AND "R"."STATUS" = 'paid'
         THEN 1
       END
     ) AS "A2",
     SUM(
       CASE
-        WHEN "R"."CREATED_AT" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-        AND "R"."CREATED_AT" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        WHEN "R"."CREATED_AT" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
         AND "R"."STATUS" = 'paid'
         THEN "R"."AMOUNT"
       END

@@ -4,17 +4,13 @@ WITH "seg_orders" AS (
     MAX("r"."created_at") AS "a1",
     COUNT(
       CASE
-        WHEN "r"."created_at" >= '2025-07-01 00:00:00'
-        AND "r"."created_at" < '2026-07-01 00:00:00'
-        AND "r"."status" = 'paid'
+        WHEN "r"."created_at" < '2026-07-01 00:00:00' AND "r"."status" = 'paid'
         THEN 1
       END
     ) AS "a2",
     SUM(
       CASE
-        WHEN "r"."created_at" >= '2025-07-01 00:00:00'
-        AND "r"."created_at" < '2026-07-01 00:00:00'
-        AND "r"."status" = 'paid'
+        WHEN "r"."created_at" < '2026-07-01 00:00:00' AND "r"."status" = 'paid'
         THEN "r"."amount"
       END
     ) AS "a3"

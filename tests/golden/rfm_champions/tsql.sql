@@ -4,8 +4,7 @@ WITH [seg_orders] AS (
     MAX([r].[created_at]) AS [a1],
     COUNT(
       CASE
-        WHEN [r].[created_at] >= CAST('2025-07-01 00:00:00' AS DATETIME2)
-        AND [r].[created_at] < CAST('2026-07-01 00:00:00' AS DATETIME2)
+        WHEN [r].[created_at] < CAST('2026-07-01 00:00:00' AS DATETIME2)
         AND [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
         AND (
           [r].[status] + '.'
@@ -15,8 +14,7 @@ WITH [seg_orders] AS (
     ) AS [a2],
     SUM(
       CASE
-        WHEN [r].[created_at] >= CAST('2025-07-01 00:00:00' AS DATETIME2)
-        AND [r].[created_at] < CAST('2026-07-01 00:00:00' AS DATETIME2)
+        WHEN [r].[created_at] < CAST('2026-07-01 00:00:00' AS DATETIME2)
         AND [r].[status] COLLATE Latin1_General_BIN2 = 'paid'
         AND (
           [r].[status] + '.'

@@ -1,7 +1,8 @@
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END) AS "a1",
+    SUM("r"."amount") FILTER(WHERE
+      "r"."status" = 'paid') AS "a1",
     MAX("r"."created_at") AS "a2"
   FROM "orders" AS "r"
   GROUP BY
