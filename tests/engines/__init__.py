@@ -53,6 +53,13 @@ class Engine(Protocol):
     def members(self, sql: str) -> set[Any]:
         """Run a one-column SELECT and return its values as a set (keys as Python ints)."""
 
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        """Run a SELECT and return every row (integers as Python ints, the rest as the driver
+        gives them: a boolean may come back as True or 1)."""
+
+    def version(self) -> str:
+        """The engine's own version string (the server's, for PostgreSQL and MariaDB)."""
+
     def close(self) -> None: ...
 
 

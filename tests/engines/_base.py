@@ -237,6 +237,10 @@ class SqlEngine:
     def insert(self, table: TableData) -> None:
         raise NotImplementedError
 
+    def fetch_rows(self, sql: str) -> list[tuple[Any, ...]]:
+        """Every row of the result, as the driver returns it."""
+        raise NotImplementedError
+
     def fetch(self, sql: str) -> tuple[int, list[Any]]:
         """(number of result columns, values of the first column)."""
         raise NotImplementedError
@@ -271,6 +275,9 @@ class SqlEngine:
         if width != 1:
             raise ValueError(f"{self.name}: members() needs a query returning one column, got {width}")
         return {member_value(v) for v in values}
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(member_value(v) for v in row) for row in self.fetch_rows(sql)]
 
     def close(self) -> None:
         raise NotImplementedError

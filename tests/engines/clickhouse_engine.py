@@ -101,6 +101,14 @@ class ClickHouseEngine(SqlEngine):
             return 0, []
         return result.num_columns, result.column(0).to_pylist()
 
+    def fetch_rows(self, sql: str) -> list[tuple[Any, ...]]:
+        self._use()
+        result = self._session.query(sql, "ArrowTable")
+        return [tuple(row.values()) for row in result.to_pylist()]
+
+    def version(self) -> str:
+        return str(self.rows("SELECT version()")[0][0])
+
     def close(self) -> None:
         if not self._closed:
             self._session.query(f"DROP DATABASE IF EXISTS {self.quote(self.database)}")

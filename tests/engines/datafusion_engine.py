@@ -62,6 +62,13 @@ class DataFusionEngine:
                              f"got {result.num_columns}")
         return {member_value(v) for v in result.column(0).to_pylist()}
 
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        table = self._ctx.sql(sql).to_arrow_table()
+        return [tuple(member_value(v) for v in row.values()) for row in table.to_pylist()]
+
+    def version(self) -> str:
+        return str(datafusion.__version__)
+
     def close(self) -> None:
         for name in self._loaded:
             if self._ctx.table_exist(name):

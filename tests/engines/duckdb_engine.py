@@ -42,5 +42,11 @@ class DuckDBEngine(SqlEngine):
         width = len(cursor.description or ())
         return width, [row[0] for row in cursor.fetchall()]
 
+    def fetch_rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self._con.execute(sql).fetchall()]
+
+    def version(self) -> str:
+        return str(duckdb.__version__)
+
     def close(self) -> None:
         self._con.close()

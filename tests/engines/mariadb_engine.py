@@ -80,6 +80,14 @@ class MariaDBEngine(SqlEngine):
             width = len(cursor.description or ())
             return width, [row[0] for row in cursor.fetchall()]
 
+    def fetch_rows(self, sql: str) -> list[tuple[Any, ...]]:
+        with self._con.cursor() as cursor:
+            cursor.execute(sql)
+            return [tuple(row) for row in cursor.fetchall()]
+
+    def version(self) -> str:
+        return str(self.rows("SELECT VERSION()")[0][0])
+
     def close(self) -> None:
         if self._con.open:
             if self._own_database:

@@ -82,6 +82,14 @@ class PostgresEngine(SqlEngine):
             width = len(cursor.description or ())
             return width, [row[0] for row in cursor.fetchall()]
 
+    def fetch_rows(self, sql: str) -> list[tuple[Any, ...]]:
+        with self._con.cursor() as cursor:
+            cursor.execute(sql)
+            return [tuple(row) for row in cursor.fetchall()]
+
+    def version(self) -> str:
+        return str(self.rows("SHOW server_version")[0][0])
+
     def close(self) -> None:
         if self.schema_name and not self._con.closed:
             self.execute(f"DROP SCHEMA IF EXISTS {self.quote(self.schema_name)} CASCADE")

@@ -117,6 +117,12 @@ class SparkEngine:
                              f"got {len(frame.columns)}")
         return {member_value(row[0]) for row in frame.collect()}
 
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(member_value(v) for v in row) for row in self._spark.sql(sql).collect()]
+
+    def version(self) -> str:
+        return str(self._spark.version)
+
     def close(self) -> None:
         if _session is not None:  # else the session was already stopped at exit
             for name in self._loaded:

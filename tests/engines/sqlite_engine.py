@@ -63,5 +63,11 @@ class SQLiteEngine(SqlEngine):
         width = len(cursor.description or ())
         return width, [row[0] for row in cursor.fetchall()]
 
+    def fetch_rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self._con.execute(sql).fetchall()]
+
+    def version(self) -> str:
+        return sqlite3.sqlite_version
+
     def close(self) -> None:
         self._con.close()
