@@ -66,7 +66,8 @@ class QueryBuilder:
     # ---- public ------------------------------------------------------------------
     def members_query(self, pred: ir.Pred) -> exp.Select:
         plan = make_plan([pred], members_only=True, semi_joins=self.low.semi_joins)
-        select = self._from_entity(plan, [_col(self.schema.key, ENTITY_ALIAS)], _directly_used([pred]))
+        used = _directly_used([pred], with_percentiles=self.low.percentile_threshold)
+        select = self._from_entity(plan, [_col(self.schema.key, ENTITY_ALIAS)], used)
         return select.where(self.pred(pred, plan, negate=False), copy=False)
 
     def membership_query(self, preds: dict[str, ir.Pred]) -> exp.Select:
@@ -76,7 +77,8 @@ class QueryBuilder:
         for name, pred in preds.items():
             value = self.low.flag(self.pred(pred, plan, negate=False))
             columns.append(exp.alias_(value, name, quoted=True, copy=False))
-        return self._from_entity(plan, columns, _directly_used(list(preds.values())))
+        used = _directly_used(list(preds.values()), with_percentiles=self.low.percentile_threshold)
+        return self._from_entity(plan, columns, used)
 
     def plan(self, preds: list[ir.Pred]) -> Plan:
         """A plan in which every aggregate is a column of a joined CTE (for callers that read
@@ -100,8 +102,11 @@ class QueryBuilder:
                 joins.append(self._join(rel.cte, rel.alias, inner=rel.inner and top_level))
         if top_level:
             for (value, side), alias in plan.percentiles.items():
-                ctes.append(_cte(alias, self._percentile_cte(plan, value, side)))
-                joins.append(self._join(alias, alias))
+                if self.low.percentile_threshold:
+                    ctes.append(_cte(alias, self._percentile_values(plan, value)))
+                else:
+                    ctes.append(_cte(alias, self._percentile_cte(plan, value, side)))
+                    joins.append(self._join(alias, alias))
         if joins:
             select.set("joins", joins)
         if ctes:
@@ -139,6 +144,16 @@ class QueryBuilder:
         ]
         needed = {value.relation.name} if isinstance(value, ir.Aggregation) else set()
         select = self._from_entity(plan, columns, joined=needed, top_level=False)
+        if not _nullable(value):
+            return select
+        return select.where(exp.Not(this=exp.Is(this=value_sql.copy(), expression=exp.null())), copy=False)
+
+    def _percentile_values(self, plan: Plan, value: ir.Value) -> exp.Select:
+        """Every entity's value, where it has one (the threshold form of top/bottom N%)."""
+        value_sql = self.value(value, plan)
+        needed = {value.relation.name} if isinstance(value, ir.Aggregation) else set()
+        select = self._from_entity(plan, [exp.alias_(value_sql, "v", quoted=True, copy=False)],
+                                   joined=needed, top_level=False)
         if not _nullable(value):
             return select
         return select.where(exp.Not(this=exp.Is(this=value_sql.copy(), expression=exp.null())), copy=False)
@@ -286,6 +301,8 @@ class QueryBuilder:
     def _percentile_atom(self, pred: ir.Percentile, plan: Plan) -> exp.Expr:
         alias = plan.percentiles[(pred.value, pred.side)]
         ratio = Fraction(pred.percent) / 100
+        if self.low.percentile_threshold:
+            return self._percentile_threshold(pred, plan, alias, ratio)
         # (rank - 1) / count < percent / 100, in integers: den * (rank - 1) < num * count
         left = exp.Mul(this=exp.Literal.number(ratio.denominator),
                        expression=exp.Paren(this=exp.Sub(this=_col("rnk", alias),
@@ -294,13 +311,40 @@ class QueryBuilder:
         return exp.LT(this=left, expression=right)
 
 
-def _directly_used(preds: list[ir.Pred]) -> set[str]:
-    """Relations whose aggregates the predicates use outside top/bottom N% (those join directly)."""
+    def _percentile_threshold(self, pred: ir.Percentile, plan: Plan, alias: str, ratio: Fraction) -> exp.Expr:
+        """``value >= the k-th largest value`` (bottom: ``<=`` the k-th smallest), k = ⌈n·p⌉.
+
+        The same members as the rank form: an entity is in the top p% when fewer than p·n
+        entities have a strictly greater value, that is when its tie group starts at a position
+        ≤ ⌈p·n⌉ of the values sorted, i.e. its value is ≥ the value at position k. ORDER BY …
+        LIMIT k is a top-k heap, not a sort of every entity. k = 0 gives no members.
+        """
+        top = pred.side == "top"
+        values = exp.Table(this=exp.to_identifier(alias, quoted=True))
+        # k = ⌈n·num/den⌉ in integers: (n·num + den − 1) div den
+        rounded_up = exp.Add(this=exp.Mul(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(ratio.numerator)),
+                             expression=exp.Literal.number(ratio.denominator - 1))
+        k = exp.Select(expressions=[exp.IntDiv(this=exp.Paren(this=rounded_up),
+                                               expression=exp.Literal.number(ratio.denominator))],
+                       from_=exp.From(this=values.copy()))
+        ordered = exp.Select(expressions=[exp.column("v", quoted=True)], from_=exp.From(this=values.copy()))
+        ordered = ordered.order_by(exp.Ordered(this=exp.column("v", quoted=True), desc=top), copy=False)
+        ordered.set("limit", exp.Limit(expression=exp.Subquery(this=k)))
+        edge = (exp.Min if top else exp.Max)(this=exp.column("v", quoted=True))
+        threshold = exp.Select(expressions=[edge], from_=exp.From(this=exp.Subquery(
+            this=ordered, alias=exp.TableAlias(this=exp.to_identifier("k", quoted=True)))))
+        compare = exp.GTE if top else exp.LTE
+        return compare(this=self.value(pred.value, plan), expression=exp.Subquery(this=threshold))
+
+
+def _directly_used(preds: list[ir.Pred], with_percentiles: bool) -> set[str]:
+    """Relations whose aggregates the predicates use (those join directly); top/bottom N% in
+    the rank form reads its value inside its own CTE, so it does not count then."""
     used: set[str] = set()
     for pred in preds:
         for node in ir.walk(pred):
             value = getattr(node, "value", None)
-            if isinstance(value, ir.Aggregation) and not isinstance(node, ir.Percentile):
+            if isinstance(value, ir.Aggregation) and (with_percentiles or not isinstance(node, ir.Percentile)):
                 used.add(value.relation.name)
     return used  # (relations read with key IN (…) are not joined at all: see Plan.joined)
 

@@ -50,6 +50,9 @@ class Lowering:
 
     timestamp_type = exp.DataType.Type.TIMESTAMP
     semi_joins = True  # `key IN (SELECT …)` may sit anywhere in a WHERE (under NOT, OR, COALESCE)
+    # top/bottom N% as `value >= (k-th largest value)` with ORDER BY … LIMIT (subquery), a top-k
+    # heap; otherwise RANK() over every entity (LIMIT must be a constant on many engines)
+    percentile_threshold = False
 
     def __init__(self, dialect: Dialect, as_of: dt.date | None) -> None:
         self.dialect = dialect
@@ -171,7 +174,9 @@ class Lowering:
 
 class _FilterClause:
     """``func(arg) FILTER (WHERE …)``: the SQL-standard form, a little faster than CASE where the
-    engine has it (DuckDB, PostgreSQL)."""
+    engine has it (DuckDB, PostgreSQL); both also take LIMIT (subquery) for percentiles."""
+
+    percentile_threshold = True
 
     def conditional_aggregate(self, func: type[exp.AggFunc], arg: exp.Expr, condition: exp.Expr,
                               distinct: bool) -> exp.Expr:

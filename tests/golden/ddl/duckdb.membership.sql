@@ -17,17 +17,13 @@ WITH "seg_orders" AS (
     "r"."customer_id"
 ), "pct1" AS (
   SELECT
-    "e"."customer_id" AS "entity_key",
-    RANK() OVER (ORDER BY COALESCE("rel1"."a2", 0) DESC) AS "rnk",
-    COUNT(*) OVER () AS "cnt"
+    COALESCE("rel1"."a2", 0) AS "v"
   FROM "customers" AS "e"
   LEFT JOIN "seg_orders" AS "rel1"
     ON "rel1"."entity_key" = "e"."customer_id"
 ), "pct2" AS (
   SELECT
-    "e"."customer_id" AS "entity_key",
-    RANK() OVER (ORDER BY COALESCE("rel1"."a2", 0) ASC) AS "rnk",
-    COUNT(*) OVER () AS "cnt"
+    COALESCE("rel1"."a2", 0) AS "v"
   FROM "customers" AS "e"
   LEFT JOIN "seg_orders" AS "rel1"
     ON "rel1"."entity_key" = "e"."customer_id"
@@ -35,13 +31,49 @@ WITH "seg_orders" AS (
 SELECT
   "e"."customer_id",
   COALESCE(COALESCE("rel1"."a1", 0) > 500, FALSE) AS "big_spenders_this_year",
-  COALESCE(10 * (
-    "pct1"."rnk" - 1
-  ) < 1 * "pct1"."cnt", FALSE) AS "high_value",
+  COALESCE(
+    COALESCE("rel1"."a2", 0) >= (
+      SELECT
+        MIN("v")
+      FROM (
+        SELECT
+          "v"
+        FROM "pct1"
+        ORDER BY
+          "v" DESC
+        LIMIT (
+          SELECT
+            (
+              COUNT(*) * 1 + 9
+            ) // 10
+          FROM "pct1"
+        )
+      ) AS "k"
+    ),
+    FALSE
+  ) AS "high_value",
   COALESCE("e"."city" IN ('London', 'Dublin'), FALSE) AS "london_or_dublin",
-  COALESCE(4 * (
-    "pct2"."rnk" - 1
-  ) < 1 * "pct2"."cnt", FALSE) AS "low_value",
+  COALESCE(
+    COALESCE("rel1"."a2", 0) <= (
+      SELECT
+        MAX("v")
+      FROM (
+        SELECT
+          "v"
+        FROM "pct2"
+        ORDER BY
+          "v" ASC
+        LIMIT (
+          SELECT
+            (
+              COUNT(*) * 1 + 3
+            ) // 4
+          FROM "pct2"
+        )
+      ) AS "k"
+    ),
+    FALSE
+  ) AS "low_value",
   COALESCE(
     (
       NOT "e"."region" IN ('UK', 'IE', 'DE', 'FR', 'ES') OR "e"."region" IS NULL
@@ -51,8 +83,4 @@ SELECT
   COALESCE("e"."region" IN ('UK', 'IE'), FALSE) AS "uk_ireland"
 FROM "customers" AS "e"
 LEFT JOIN "seg_orders" AS "rel1"
-  ON "rel1"."entity_key" = "e"."customer_id"
-LEFT JOIN "pct1" AS "pct1"
-  ON "pct1"."entity_key" = "e"."customer_id"
-LEFT JOIN "pct2" AS "pct2"
-  ON "pct2"."entity_key" = "e"."customer_id";
+  ON "rel1"."entity_key" = "e"."customer_id";

@@ -36,9 +36,7 @@ WITH "seg_orders" AS (
     "r"."customer_id"
 ), "pct1" AS (
   SELECT
-    "e"."customer_id" AS "entity_key",
-    RANK() OVER (ORDER BY COALESCE("rel1"."a1", 0) DESC NULLS LAST) AS "rnk",
-    COUNT(*) OVER () AS "cnt"
+    COALESCE("rel1"."a1", 0) AS "v"
   FROM "customers" AS "e"
   LEFT JOIN "seg_orders" AS "rel1"
     ON "rel1"."entity_key" = "e"."customer_id"
@@ -46,12 +44,27 @@ WITH "seg_orders" AS (
 SELECT
   "e"."customer_id"
 FROM "customers" AS "e"
-LEFT JOIN "pct1" AS "pct1"
-  ON "pct1"."entity_key" = "e"."customer_id"
+LEFT JOIN "seg_orders" AS "rel1"
+  ON "rel1"."entity_key" = "e"."customer_id"
 WHERE
-  10 * (
-    "pct1"."rnk" - 1
-  ) < 1 * "pct1"."cnt";
+  COALESCE("rel1"."a1", 0) >= (
+    SELECT
+      MIN("v")
+    FROM (
+      SELECT
+        "v"
+      FROM "pct1"
+      ORDER BY
+        "v" DESC NULLS LAST
+      LIMIT (
+        SELECT
+          DIV((
+            COUNT(*) * 1 + 9
+          ), 10)
+        FROM "pct1"
+      )
+    ) AS "k"
+  );
 
 -- london_or_dublin: City dwellers in the two capitals
 CREATE OR REPLACE VIEW "london_or_dublin" AS
@@ -74,9 +87,7 @@ WITH "seg_orders" AS (
     "r"."customer_id"
 ), "pct1" AS (
   SELECT
-    "e"."customer_id" AS "entity_key",
-    RANK() OVER (ORDER BY COALESCE("rel1"."a1", 0) ASC) AS "rnk",
-    COUNT(*) OVER () AS "cnt"
+    COALESCE("rel1"."a1", 0) AS "v"
   FROM "customers" AS "e"
   LEFT JOIN "seg_orders" AS "rel1"
     ON "rel1"."entity_key" = "e"."customer_id"
@@ -84,12 +95,27 @@ WITH "seg_orders" AS (
 SELECT
   "e"."customer_id"
 FROM "customers" AS "e"
-LEFT JOIN "pct1" AS "pct1"
-  ON "pct1"."entity_key" = "e"."customer_id"
+LEFT JOIN "seg_orders" AS "rel1"
+  ON "rel1"."entity_key" = "e"."customer_id"
 WHERE
-  4 * (
-    "pct1"."rnk" - 1
-  ) < 1 * "pct1"."cnt";
+  COALESCE("rel1"."a1", 0) <= (
+    SELECT
+      MAX("v")
+    FROM (
+      SELECT
+        "v"
+      FROM "pct1"
+      ORDER BY
+        "v" ASC
+      LIMIT (
+        SELECT
+          DIV((
+            COUNT(*) * 1 + 3
+          ), 4)
+        FROM "pct1"
+      )
+    ) AS "k"
+  );
 
 -- outside_europe: Customers outside the European regions (or with no region on file)
 CREATE OR REPLACE VIEW "outside_europe" AS

@@ -9,9 +9,7 @@ WITH "seg_orders" AS (
     "r"."customer_id"
 ), "pct1" AS (
   SELECT
-    "e"."customer_id" AS "entity_key",
-    RANK() OVER (ORDER BY COALESCE("rel1"."a1", 0) DESC) AS "rnk",
-    COUNT(*) OVER () AS "cnt"
+    COALESCE("rel1"."a1", 0) AS "v"
   FROM "customers" AS "e"
   LEFT JOIN "seg_orders" AS "rel1"
     ON "rel1"."entity_key" = "e"."customer_id"
@@ -21,12 +19,25 @@ SELECT
 FROM "customers" AS "e"
 LEFT JOIN "seg_orders" AS "rel1"
   ON "rel1"."entity_key" = "e"."customer_id"
-LEFT JOIN "pct1" AS "pct1"
-  ON "pct1"."entity_key" = "e"."customer_id"
 WHERE
-  10 * (
-    "pct1"."rnk" - 1
-  ) < 1 * "pct1"."cnt"
+  COALESCE("rel1"."a1", 0) >= (
+    SELECT
+      MIN("v")
+    FROM (
+      SELECT
+        "v"
+      FROM "pct1"
+      ORDER BY
+        "v" DESC
+      LIMIT (
+        SELECT
+          (
+            COUNT(*) * 1 + 9
+          ) // 10
+        FROM "pct1"
+      )
+    ) AS "k"
+  )
   AND (
     NOT COALESCE("rel1"."a2" < CAST('2026-01-01 00:00:00' AS TIMESTAMP), FALSE)
     OR COALESCE("rel1"."a1", 0) < 200
