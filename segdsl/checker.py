@@ -35,6 +35,11 @@ class _Scope(Node):
 
 _ENTITY = _Scope()
 _TraitValue = ir.Value | ir.Pred
+# what checking a schema's traits leaves in a Checker (see Checker.check_traits)
+_TraitState = tuple[dict[str, "_TraitValue | None"], tuple[Diagnostic, ...], dict[str, int], set[str],
+                    dict[str, tuple[Diagnostic, ...]], dict[str, frozenset[str]]]
+# (id(schema), dialect) -> (the schema, kept alive so the id stays its own; its trait state)
+_TRAIT_CACHE: dict[tuple[int, str | None], tuple[Schema, _TraitState]] = {}
 _T = TypeVar("_T")
 
 
@@ -181,16 +186,44 @@ class Checker:
         return self._traits[name]
 
     def check_traits(self) -> None:
-        """Resolve every trait once, each after the traits it uses; report loops among them."""
+        """Resolve every trait once, each after the traits it uses; report loops among them.
+
+        A fresh checker of a schema (and dialect) seen before starts from a copy of that
+        result: editors and the Python API check many texts against one schema.
+        """
         if self._traits_ready:
             return
         self._traits_ready = True
+        clean = not (self.diagnostics or self._segments or self._used_traits or self.dialect_problems)
+        key = (id(self.schema), self.dialect.name if self.dialect else None)
+        cached = _TRAIT_CACHE.get(key)
+        if clean and cached is not None and cached[0] is self.schema:
+            self._restore_traits(cached[1])
+            return
         ordered, loops = dependency_order(list(self.schema.traits), self._trait_uses)
         for loop in loops:
             self._trait_loop(loop)
         for name in ordered:
             if name not in self._traits:
                 self._resolve_trait(name)
+        if clean:
+            _TRAIT_CACHE[key] = (self.schema, self._trait_state())
+            while len(_TRAIT_CACHE) > 8:
+                del _TRAIT_CACHE[next(iter(_TRAIT_CACHE))]
+
+    def _trait_state(self) -> _TraitState:
+        return (dict(self._traits), tuple(self.diagnostics), dict(self._heights), set(self._used_traits),
+                {k: tuple(v) for k, v in self.dialect_problems.items()},
+                {k: frozenset(v) for k, v in self.depends_on.items()})
+
+    def _restore_traits(self, state: _TraitState) -> None:
+        traits, diagnostics, heights, used, problems, depends = state
+        self._traits = dict(traits)
+        self.diagnostics = list(diagnostics)
+        self._heights = dict(heights)
+        self._used_traits = set(used)
+        self.dialect_problems = {k: list(v) for k, v in problems.items()}
+        self.depends_on = {k: set(v) for k, v in depends.items()}
 
     def _trait_expr(self, name: str) -> tuple[s.Expr | None, list[Diagnostic], str]:
         """A trait's expression, parsed from its text padded to its place in the schema."""

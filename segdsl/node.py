@@ -40,7 +40,7 @@ class _NodeMeta(type):
         for field_name in own:
             if field_name in namespace:  # a default: slots and class attributes cannot share a name
                 defaults[field_name] = namespace.pop(field_name)
-        namespace["__slots__"] = own
+        namespace["__slots__"] = tuple(namespace.get("__slots__", ())) + own
         namespace["_fields"] = inherited + own
         namespace["_defaults"] = defaults
         return super().__new__(mcls, name, bases, namespace)
@@ -49,7 +49,7 @@ class _NodeMeta(type):
 class Node(metaclass=_NodeMeta):
     """Base of frozen, slotted, value-compared records (see the module docstring)."""
 
-    __slots__ = ()
+    __slots__ = ("_hash",)  # computed on first use: IR nodes are dict keys, and trees are deep
     _fields: ClassVar[tuple[str, ...]]
     _defaults: ClassVar[dict[str, Any]]
 
@@ -71,12 +71,19 @@ class Node(metaclass=_NodeMeta):
         return tuple([getattr(self, name) for name in self._fields])
 
     def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
         if other.__class__ is not self.__class__:
             return NotImplemented
         return self._values() == other._values()
 
     def __hash__(self) -> int:
-        return hash((self.__class__, self._values()))
+        try:
+            return self._hash  # type: ignore[attr-defined,no-any-return]
+        except AttributeError:
+            value = hash((self.__class__, self._values()))
+            _set(self, "_hash", value)
+            return value
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)

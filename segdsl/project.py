@@ -13,6 +13,7 @@ from segdsl import ir
 from segdsl.checker import Checker
 from segdsl.diagnostics import Diagnostic, Source, make
 from segdsl.dialects import Dialect
+from segdsl.gcpause import without_gc
 from segdsl.parser import parse_file
 from segdsl.schema import Schema
 from segdsl.syntax import SegmentFile, Span
@@ -89,6 +90,7 @@ def read_sources(paths: list[str]) -> tuple[list[tuple[str, str]], list[Diagnost
     return sources, problems
 
 
+@without_gc
 def build_program(sources: list[tuple[str, str]], schema: Schema,
                   dialect: Dialect | None = None) -> Program:
     """Parse and check all sources together against one schema."""

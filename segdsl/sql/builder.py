@@ -256,7 +256,7 @@ class QueryBuilder:
             return low.regex(self.value(pred.value, plan), pred.pattern)
         if isinstance(pred, ir.ListHas):
             value = self.value(pred.value, plan)
-            parts = [low.list_contains(value.copy(), low.literal(lit)) for lit in pred.literals]
+            parts = [low.list_contains(self.value(pred.value, plan), low.literal(lit)) for lit in pred.literals]
             return _balanced(parts, exp.And if pred.mode == "all" else exp.Or)
         if isinstance(pred, ir.TimeRange):
             return self._time_range(pred, plan)
@@ -274,7 +274,7 @@ class QueryBuilder:
         for bound, is_low in ((pred.low, True), (pred.high, False)):
             if bound is None:
                 continue
-            parts.append(self._bound(value.copy(), is_date, bound, is_low))
+            parts.append(self._bound(self.value(pred.value, plan), is_date, bound, is_low))  # fresh: no copy
         return _balanced(parts, exp.And)
 
     def _bound(self, value: exp.Expr, is_date: bool, bound: ir.Bound, is_low: bool) -> exp.Expr:
