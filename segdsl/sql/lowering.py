@@ -415,6 +415,12 @@ class DataFusionLowering(Lowering):
 
     semi_joins = False  # "Physical plan does not support … InSubquery" under NOT/OR/COALESCE
 
+    def regex(self, value: exp.Expr, pattern: str) -> exp.Expr:
+        # DataFusion 55 rewrites `col ~ 'literal'` into a LIKE and keeps a backslash in it, where
+        # LIKE reads it as an escape: col ~ '\\' matched '100%'. regexp_match is not rewritten.
+        found = exp.Anonymous(this="regexp_match", expressions=[value, exp.Literal.string(pattern)])
+        return exp.Not(this=exp.Is(this=found, expression=exp.null()))
+
     def literal(self, lit: ir.Lit) -> exp.Expr:
         value = lit.value
         if isinstance(value, Decimal) and not isinstance(value, bool):
