@@ -68,7 +68,28 @@ class QueryBuilder:
         plan = make_plan([pred], members_only=True, semi_joins=self.low.semi_joins)
         used = _directly_used([pred], with_percentiles=self.low.percentile_threshold)
         select = self._from_entity(plan, [_col(self.schema.key, ENTITY_ALIAS)], used)
-        return select.where(self.pred(pred, plan, negate=False), copy=False)
+        rest = list(pred.preds) if isinstance(pred, ir.And) else [pred]
+        if self.low.semi_join_syntax:  # top-level has/no as SEMI / ANTI JOIN (see Lowering)
+            joins: list[exp.Join] = []
+            for part in list(rest):
+                if _is_semi_join(part, plan):
+                    assert isinstance(part, ir.Compare) and isinstance(part.value, ir.Aggregation)
+                    joins.append(self._semi_join(part.value, len(joins) + 1, anti=not existence(part)))
+                    rest.remove(part)
+            if joins:
+                select.set("joins", [*select.args.get("joins", []), *joins])
+        if not rest:
+            return select
+        kept = rest[0] if len(rest) == 1 else ir.And(tuple(rest))
+        return select.where(self.pred(kept, plan, negate=False), copy=False)
+
+    def _semi_join(self, aggregation: ir.Aggregation, index: int, anti: bool) -> exp.Join:
+        """``SEMI JOIN (keys of the related rows) ON …`` (``ANTI JOIN``: entities without any)."""
+        alias = f"has{index}"
+        keys = exp.Subquery(this=self._matching_keys(aggregation),
+                            alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+        on = exp.EQ(this=_col(aggregation.relation.key, alias), expression=_col(self.schema.key, ENTITY_ALIAS))
+        return exp.Join(this=keys, on=on, kind="ANTI" if anti else "SEMI")
 
     def membership_query(self, preds: dict[str, ir.Pred]) -> exp.Select:
         """The key plus one boolean column per segment, all in one pass."""
@@ -222,13 +243,18 @@ class QueryBuilder:
         An uncorrelated IN runs everywhere (ClickHouse included) as a semi join; under ``not``
         it is wrapped like any other atom that may be unknown (a missing key).
         """
+        keys = exp.Subquery(this=self._matching_keys(aggregation))
+        return exp.In(this=_col(self.schema.key, ENTITY_ALIAS), query=keys)
+
+    def _matching_keys(self, aggregation: ir.Aggregation) -> exp.Select:
+        """SELECT the key of every related row that passes the aggregate's window and filter."""
         conditions = [p for p in (aggregation.window, aggregation.filter) if p is not None]
         query = exp.Select(expressions=[_col(aggregation.relation.key, ROW_ALIAS)],
                            from_=exp.From(this=_aliased(aggregation.relation.table, ROW_ALIAS)))
         if conditions:
             parts = [self.pred(c, Plan(), negate=False) for c in conditions]
             query = query.where(_balanced(parts, exp.And), copy=False)
-        return exp.In(this=_col(self.schema.key, ENTITY_ALIAS), query=exp.Subquery(this=query))
+        return query
 
     def _or_missing(self, atom: exp.Expr, value: ir.Value, plan: Plan) -> exp.Expr:
         if not _nullable(value):
@@ -335,6 +361,13 @@ class QueryBuilder:
             this=ordered, alias=exp.TableAlias(this=exp.to_identifier("k", quoted=True)))))
         compare = exp.GTE if top else exp.LTE
         return compare(this=self.value(pred.value, plan), expression=exp.Subquery(this=threshold))
+
+
+def _is_semi_join(pred: ir.Pred, plan: Plan) -> bool:
+    if not (isinstance(pred, ir.Compare) and isinstance(pred.value, ir.Aggregation)):
+        return False
+    rel = plan.relations.get(pred.value.relation.name)
+    return rel is not None and rel.semi_join == pred.value
 
 
 def _directly_used(preds: list[ir.Pred], with_percentiles: bool) -> set[str]:

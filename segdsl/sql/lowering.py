@@ -53,6 +53,9 @@ class Lowering:
     # top/bottom N% as `value >= (k-th largest value)` with ORDER BY … LIMIT (subquery), a top-k
     # heap; otherwise RANK() over every entity (LIMIT must be a constant on many engines)
     percentile_threshold = False
+    # a has/no that the whole segment requires as SEMI JOIN / ANTI JOIN (DuckDB's syntax): the
+    # anti join beats NOT (key IN …) by ~10 % there
+    semi_join_syntax = False
 
     def __init__(self, dialect: Dialect, as_of: dt.date | None) -> None:
         self.dialect = dialect
@@ -185,6 +188,8 @@ class _FilterClause:
 
 
 class DuckDBLowering(_FilterClause, Lowering):
+    semi_join_syntax = True
+
     def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
         name = {"starts_with": "STARTS_WITH", "ends_with": "ENDS_WITH", "contains": "CONTAINS"}[kind]
         return exp.Anonymous(this=name, expressions=[value, exp.Literal.string(text)])
