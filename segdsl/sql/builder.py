@@ -66,7 +66,7 @@ class QueryBuilder:
     # ---- public ------------------------------------------------------------------
     def members_query(self, pred: ir.Pred) -> exp.Select:
         plan = make_plan([pred], members_only=True, semi_joins=self.low.semi_joins)
-        used = _directly_used([pred], with_percentiles=self.low.percentile_threshold)
+        used = _directly_used([pred])
         select = self._from_entity(plan, [_col(self.schema.key, ENTITY_ALIAS)], used)
         rest = list(pred.preds) if isinstance(pred, ir.And) else [pred]
         if self.low.semi_join_syntax:  # top-level has/no as SEMI / ANTI JOIN (see Lowering)
@@ -98,7 +98,7 @@ class QueryBuilder:
         for name, pred in preds.items():
             value = self.low.flag(self.pred(pred, plan, negate=False))
             columns.append(exp.alias_(value, name, quoted=True, copy=False))
-        used = _directly_used(list(preds.values()), with_percentiles=self.low.percentile_threshold)
+        used = _directly_used(list(preds.values()))
         return self._from_entity(plan, columns, used)
 
     def plan(self, preds: list[ir.Pred]) -> Plan:
@@ -125,6 +125,8 @@ class QueryBuilder:
             for (value, side), alias in plan.percentiles.items():
                 if self.low.percentile_threshold:
                     ctes.append(_cte(alias, self._percentile_values(plan, value)))
+                    if isinstance(value, ir.Aggregation):  # read its value from there, joined once
+                        joins.append(self._join(alias, alias))
                 else:
                     ctes.append(_cte(alias, self._percentile_cte(plan, value, side)))
                     joins.append(self._join(alias, alias))
@@ -173,8 +175,9 @@ class QueryBuilder:
         """Every entity's value, where it has one (the threshold form of top/bottom N%)."""
         value_sql = self.value(value, plan)
         needed = {value.relation.name} if isinstance(value, ir.Aggregation) else set()
-        select = self._from_entity(plan, [exp.alias_(value_sql, "v", quoted=True, copy=False)],
-                                   joined=needed, top_level=False)
+        columns = [exp.alias_(_col(self.schema.key, ENTITY_ALIAS), KEY_ALIAS, quoted=True, copy=False),
+                   exp.alias_(value_sql, "v", quoted=True, copy=False)]
+        select = self._from_entity(plan, columns, joined=needed, top_level=False)
         if not _nullable(value):
             return select
         return select.where(exp.Not(this=exp.Is(this=value_sql.copy(), expression=exp.null())), copy=False)
@@ -360,7 +363,9 @@ class QueryBuilder:
         threshold = exp.Select(expressions=[edge], from_=exp.From(this=exp.Subquery(
             this=ordered, alias=exp.TableAlias(this=exp.to_identifier("k", quoted=True)))))
         compare = exp.GTE if top else exp.LTE
-        return compare(this=self.value(pred.value, plan), expression=exp.Subquery(this=threshold))
+        # an aggregate's value comes from the joined percentile CTE (computed once, read twice)
+        mine = _col("v", alias) if isinstance(pred.value, ir.Aggregation) else self.value(pred.value, plan)
+        return compare(this=mine, expression=exp.Subquery(this=threshold))
 
 
 def _is_semi_join(pred: ir.Pred, plan: Plan) -> bool:
@@ -370,14 +375,14 @@ def _is_semi_join(pred: ir.Pred, plan: Plan) -> bool:
     return rel is not None and rel.semi_join == pred.value
 
 
-def _directly_used(preds: list[ir.Pred], with_percentiles: bool) -> set[str]:
-    """Relations whose aggregates the predicates use (those join directly); top/bottom N% in
-    the rank form reads its value inside its own CTE, so it does not count then."""
+def _directly_used(preds: list[ir.Pred]) -> set[str]:
+    """Relations whose aggregates the predicates use outside top/bottom N% (those join directly;
+    a percentile reads its value inside its own CTE)."""
     used: set[str] = set()
     for pred in preds:
         for node in ir.walk(pred):
             value = getattr(node, "value", None)
-            if isinstance(value, ir.Aggregation) and (with_percentiles or not isinstance(node, ir.Percentile)):
+            if isinstance(value, ir.Aggregation) and not isinstance(node, ir.Percentile):
                 used.add(value.relation.name)
     return used  # (relations read with key IN (…) are not joined at all: see Plan.joined)
 

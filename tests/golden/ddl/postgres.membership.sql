@@ -18,12 +18,14 @@ WITH "seg_orders" AS (
     "r"."customer_id"
 ), "pct1" AS (
   SELECT
+    "e"."customer_id" AS "entity_key",
     COALESCE("rel1"."a2", 0) AS "v"
   FROM "customers" AS "e"
   LEFT JOIN "seg_orders" AS "rel1"
     ON "rel1"."entity_key" = "e"."customer_id"
 ), "pct2" AS (
   SELECT
+    "e"."customer_id" AS "entity_key",
     COALESCE("rel1"."a2", 0) AS "v"
   FROM "customers" AS "e"
   LEFT JOIN "seg_orders" AS "rel1"
@@ -33,7 +35,7 @@ SELECT
   "e"."customer_id",
   COALESCE(COALESCE("rel1"."a1", 0) > 500, FALSE) AS "big_spenders_this_year",
   COALESCE(
-    COALESCE("rel1"."a2", 0) >= (
+    "pct1"."v" >= (
       SELECT
         MIN("v")
       FROM (
@@ -55,7 +57,7 @@ SELECT
   ) AS "high_value",
   COALESCE("e"."city" IN ('London', 'Dublin'), FALSE) AS "london_or_dublin",
   COALESCE(
-    COALESCE("rel1"."a2", 0) <= (
+    "pct2"."v" <= (
       SELECT
         MAX("v")
       FROM (
@@ -84,4 +86,8 @@ SELECT
   COALESCE("e"."region" IN ('UK', 'IE'), FALSE) AS "uk_ireland"
 FROM "customers" AS "e"
 LEFT JOIN "seg_orders" AS "rel1"
-  ON "rel1"."entity_key" = "e"."customer_id";
+  ON "rel1"."entity_key" = "e"."customer_id"
+LEFT JOIN "pct1" AS "pct1"
+  ON "pct1"."entity_key" = "e"."customer_id"
+LEFT JOIN "pct2" AS "pct2"
+  ON "pct2"."entity_key" = "e"."customer_id";

@@ -9,6 +9,7 @@ WITH "seg_orders" AS (
     "r"."customer_id"
 ), "pct1" AS (
   SELECT
+    "e"."customer_id" AS "entity_key",
     COALESCE("rel1"."a1", 0) AS "v"
   FROM "customers" AS "e"
   LEFT JOIN "seg_orders" AS "rel1"
@@ -17,10 +18,10 @@ WITH "seg_orders" AS (
 SELECT
   "e"."customer_id"
 FROM "customers" AS "e"
-LEFT JOIN "seg_orders" AS "rel1"
-  ON "rel1"."entity_key" = "e"."customer_id"
+LEFT JOIN "pct1" AS "pct1"
+  ON "pct1"."entity_key" = "e"."customer_id"
 WHERE
-  COALESCE("rel1"."a1", 0) <= (
+  "pct1"."v" <= (
     SELECT
       MAX("v")
     FROM (
