@@ -171,6 +171,16 @@ def test_an_edited_segment_is_flagged(project: Path) -> None:
     assert "definition changed" in text.stdout
 
 
+def test_a_change_counted_on_another_reference_date_is_marked(project: Path) -> None:
+    sizes_json(project)  # recorded as of AS_OF
+    other = segdsl("sizes", "segments.seg", "--db", "small.duckdb", "--as-of", "2026-01-01", "--no-snapshot",
+                   cwd=project)
+    assert other.returncode == 0, other.stderr
+    assert "† the previous count used another reference date" in other.stdout
+    same = segdsl("sizes", "segments.seg", "--db", "small.duckdb", "--as-of", AS_OF, "--no-snapshot", cwd=project)
+    assert "†" not in same.stdout
+
+
 def test_a_broken_snapshot_file_is_a_warning_not_a_failure(project: Path) -> None:
     (project / "small.duckdb.segdsl-sizes.json").write_text("{not json", encoding="utf-8")
     result = segdsl("sizes", "segments.seg", "--db", "small.duckdb", "--as-of", AS_OF, cwd=project)

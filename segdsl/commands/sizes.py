@@ -56,6 +56,8 @@ def sizes(paths: tuple[str, ...], target: str | None, engine: str | None, master
         columns.append(console.Column(f"change since {latest.replace('T', ' ').rstrip('Z')} UTC", "right"))
     rows = []
     edited = False
+    as_of_now = as_of.isoformat() if as_of else None
+    other_day = False
     for size in result.segments:
         row = [size.name, f"{size.members:,}", console.percent(size.share)]
         if previous:
@@ -65,14 +67,20 @@ def sizes(paths: tuple[str, ...], target: str | None, engine: str | None, master
                 change = size.change or 0
                 text = console.signed(change)
                 if size.previous.members and change:
-                    text += f" ({console.percent(change / size.previous.members)})"
+                    text += f" ({console.signed_percent(change / size.previous.members)})"
                 if size.definition_changed:
                     text += " *"
                     edited = True
+                if size.previous.as_of != as_of_now:
+                    text += " †"
+                    other_day = True
                 row.append(text)
         rows.append(row)
     as_of_text = as_of.isoformat() if as_of else "today"
-    caption = "* the segment's definition changed since then" if edited else None
+    notes = ["* the segment's definition changed since then"] if edited else []
+    if other_day:
+        notes.append("† the previous count used another reference date (--as-of)")
+    caption = "\n".join(notes) or None
     count = len(result.segments)
     console.print_table(f"{count} segment{'s' if count != 1 else ''} · {result.total:,} {result.entity}s · "
                         f"as of {as_of_text}",

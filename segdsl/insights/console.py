@@ -187,3 +187,9 @@ def percent(value: float | None, digits: int = 1) -> str:
 
 def signed(value: int) -> str:
     return f"+{value:,}" if value > 0 else (f"−{-value:,}" if value < 0 else "0")
+
+
+def signed_percent(value: float) -> str:
+    """A relative change with its sign, written like :func:`signed` (+12.5%, −74.0%)."""
+    text = percent(abs(value))
+    return text if value == 0 else ("+" if value > 0 else "−") + text
