@@ -12,6 +12,7 @@ The score is the total variation distance ½ Σ |inside − outside| over the bu
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +176,10 @@ def test_text_output(project: Path) -> None:
     assert "What sets the members apart" in run.stdout
     assert "median 52 (p25–p75 41 – 58)" in run.stdout
     assert "female" in run.stdout and "2.00" in run.stdout
+    # dates by month in the text too: the last 12 months of the span (2019-05 … 2026-06)
+    assert "signup_date by month (the last 12, and 74 earlier months)" in run.stdout
+    by_month = run.stdout.split("signup_date by month", 1)[1]
+    assert re.search(r"2026-06\s+0\.0%\s+20\.0%", by_month)  # customer 4 signed up on the reference day
 
 
 def test_unique_text_and_many_distinct_numbers(tmp_path: Path, example_schema: Schema) -> None:

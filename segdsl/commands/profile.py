@@ -110,6 +110,8 @@ def print_profile(result: object, description: str | None, top: int) -> None:
             table.append(["missing", *(console.percent(s.missing) if s else "—" for s in stats)])
             console.print_table(title, [console.Column(""), console.Column("members", "right"),
                                         console.Column("everyone else", "right")], table)
+            if feature.kind == "date" and feature.buckets:
+                _print_by_period(feature)
         else:
             buckets = feature.buckets[:10] if feature.kind != "list" else feature.buckets
             console.print_table(title, [console.Column("value" if feature.kind != "list" else "element"),
@@ -119,3 +121,22 @@ def print_profile(result: object, description: str | None, top: int) -> None:
                                   console.percent(b.outside), "—" if b.lift is None else f"{b.lift:.2f}"]
                                  for b in buckets])
     console.note(f"profiled {len(result.features)} fields and traits in {result.seconds:.2f} s")
+
+
+RECENT_PERIODS = 12
+
+
+def _print_by_period(feature: object) -> None:
+    """A date field's shares by month (by year over long spans): the most recent periods."""
+    from segdsl.insights import console
+    from segdsl.insights.profile import MISSING, FeatureProfile
+
+    assert isinstance(feature, FeatureProfile)
+    dated = [b for b in feature.buckets if b.label != MISSING]
+    shown = dated[-RECENT_PERIODS:]
+    unit = "year" if feature.by == "year" else "month"
+    earlier = f", and {len(dated) - len(shown)} earlier {unit}s" if len(dated) > len(shown) else ""
+    console.print_table(f"{feature.name} by {unit} (the last {len(shown)}{earlier})",
+                        [console.Column(unit), console.Column("members", "right"),
+                         console.Column("everyone else", "right")],
+                        [[b.label, console.percent(b.inside), console.percent(b.outside)] for b in shown])
