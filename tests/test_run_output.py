@@ -61,7 +61,8 @@ def test_format_csv_prints_every_member(db: Path) -> None:
 def test_format_json(db: Path) -> None:
     code, stdout, stderr = _run(db, "--format", "json", "--limit", "4", "--as-of", "2026-06-30")
     assert code == 0, stderr
-    assert json.loads(stdout) == {"segment": "segment", "members": 6, "total": 10, "sample": [1, 4, 5, 6]}
+    assert json.loads(stdout) == {"segment": "segment", "members": 6, "total": 10, "as_of": "2026-06-30",
+                                  "sample": [1, 4, 5, 6]}
 
 
 def test_format_table(db: Path) -> None:

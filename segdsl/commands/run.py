@@ -88,6 +88,7 @@ def run(paths: tuple[str, ...], expr: str | None, target: str | None, engine: st
         return
     if output_format == "json":
         body: dict[str, Any] = {"segment": result.segment, "members": result.members, "total": result.total,
+                                "as_of": as_of.isoformat() if as_of else None,  # None: the database's today
                                 "sample": [row[0] for row in result.sample]}
         click.echo(json.dumps(body, indent=2, default=str, ensure_ascii=False))
         return
