@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -64,6 +64,10 @@ class _Evaluator:
         self._groups: dict[str, dict[Any, list[Row]]] = {}
         self._aggregates: dict[ir.Aggregation, dict[Any, Any]] = {}
         self._percentiles: dict[ir.Percentile, set[Any]] = {}
+        # The same node object is looked up once per entity: by identity first, so equal but
+        # separately built aggregates (two segments, a trait used twice) are compared deeply
+        # only once, not once per entity.
+        self._by_id: dict[int, tuple[ir.Aggregation, dict[Any, Any]]] = {}
 
     def members(self, pred: ir.Pred) -> set[Any]:
         return {e[self.schema.key] for e in self.data.entities if self.holds(pred, e, None)}
@@ -132,7 +136,10 @@ class _Evaluator:
             if row is None:
                 raise ValueError(f"related column {value.name!r} used outside an aggregate")
             return row.get(value.name)
-        cache = self._aggregates.setdefault(value, {})
+        known = self._by_id.get(id(value))
+        if known is None or known[0] is not value:
+            known = self._by_id[id(value)] = (value, self._aggregates.setdefault(value, {}))
+        cache = known[1]
         key = entity[self.schema.key]
         if key not in cache:
             cache[key] = self._aggregate(value, entity)
@@ -194,6 +201,14 @@ def evaluate(pred: ir.Pred, schema: Schema, data: Dataset, as_of: dt.date) -> se
 
 def evaluate_segment(segment: ir.Segment, schema: Schema, data: Dataset, as_of: dt.date) -> set[Any]:
     return evaluate(segment.pred, schema, data, as_of)
+
+
+def evaluate_segments(segments: Mapping[str, ir.Segment], schema: Schema, data: Dataset,
+                      as_of: dt.date) -> dict[str, set[Any]]:
+    """Members of every segment by name; aggregates and percentiles shared between them are
+    computed once."""
+    evaluator = _Evaluator(schema, data, as_of)
+    return {name: evaluator.members(segment.pred) for name, segment in segments.items()}
 
 
 def explain_member(pred: ir.Pred, schema: Schema, data: Dataset, as_of: dt.date,

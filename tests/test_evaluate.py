@@ -374,3 +374,24 @@ def test_many_rows() -> None:
     # orders span 2026-01-01 .. 2031-09 hourly; the last 90 days (2026-04-02..06-30) hold
     # rows 2184..4343, one per customer for customers 2184..4343
     assert got == {i for i in range(2184, 4344) if i % 100 >= 90}
+
+
+def test_many_segments_at_once_agree_with_one_at_a_time() -> None:
+    """evaluate_segments shares aggregates and percentiles between segments (the differential
+    suite evaluates hundreds per dataset); sharing must not change an answer."""
+    from segdsl.evaluate import evaluate_segments
+    from segdsl.project import build_program
+
+    people = [{"customer_id": i, "age": i % 7 or None} for i in range(1, 40)]
+    orders = [order(i % 45, amount=D(i % 5) - 1, status=("paid", "Paid", None)[i % 3],
+                    created_at=T(2026, 6, 30, 23, 59, 59, 999999) - dt.timedelta(days=i)) for i in range(120)]
+    text = ("segment a where count(orders in last 30 days where status = 'paid') >= 1\n"
+            "segment b where sum(orders.amount where status = 'paid') in top 25%\n"
+            "segment c where in segment a and not in segment b\n"
+            "segment d where (in segment a or age in bottom 50%) and avg(orders.amount) < 1\n")
+    program = build_program([("t.seg", text)], SCHEMA)
+    assert program.ok
+    data = Dataset(people, {"orders": orders, "events": []})
+    together = evaluate_segments(program.segments, SCHEMA, data, AS_OF)
+    assert together == {n: evaluate_segment(s, SCHEMA, data, AS_OF) for n, s in program.segments.items()}
+    assert together["c"] == together["a"] - together["b"] and together["a"]
