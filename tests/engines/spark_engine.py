@@ -45,6 +45,12 @@ def spark_session() -> Any:
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.sql.session.timeZone", "UTC")
+            # Test tables hold a few dozen rows: compiling generated code and re-planning each
+            # stage cost more than they save (about 40% of the differential suite's Spark time).
+            # Neither changes a result.
+            .config("spark.sql.adaptive.enabled", "false")
+            .config("spark.sql.codegen.wholeStage", "false")
+            .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
             .config("spark.sql.warehouse.dir",
                     os.path.join(tempfile.gettempdir(), "segdsl-spark-warehouse"))
             .getOrCreate()
