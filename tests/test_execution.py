@@ -200,8 +200,6 @@ def _members(engine, schema, text: str, segment: str | None = None) -> set[int] 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0][:60] for c in CASES])
 def test_case(loaded_engine, example_schema, text: str, expected: set[int]) -> None:
-    if "interests" in text and not getattr(loaded_engine, "null_lists_supported", True) and "null" in text:
-        pytest.skip(f"{loaded_engine.name} stores a missing list as an empty list")
     members = _members(loaded_engine, example_schema, text)
     assert members is None or members == expected
 

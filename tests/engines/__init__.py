@@ -35,10 +35,14 @@ from segdsl.schema import Schema
 
 from ._base import setting
 
-__all__ = ["ENGINE_NAMES", "Engine", "available_engines", "close_engines", "engine_or_skip",
+__all__ = ["ENGINE_DIALECTS", "ENGINE_NAMES", "Engine", "available_engines", "close_engines", "engine_or_skip",
            "in_ci", "open_engine"]
 
 ENGINE_NAMES = ("duckdb", "sqlite", "postgres", "mariadb", "clickhouse", "datafusion", "spark")
+# The segdsl dialect each engine runs: exactly the dialects docs/dialects.md marks as executed
+# (tests/test_dialect_matrix.py checks both directions, and each engine's own ``dialect``).
+ENGINE_DIALECTS = {"duckdb": "duckdb", "sqlite": "sqlite", "postgres": "postgres", "mariadb": "mysql",
+                   "clickhouse": "clickhouse", "datafusion": "datafusion", "spark": "spark"}
 
 
 class Engine(Protocol):

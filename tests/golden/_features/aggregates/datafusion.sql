@@ -1,0 +1,23 @@
+WITH "seg_orders" AS (
+  SELECT
+    "r"."customer_id" AS "entity_key",
+    COUNT(
+      CASE
+        WHEN "r"."created_at" >= CAST('2026-04-02 00:00:00' AS TIMESTAMP)
+        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        AND "r"."status" = 'paid'
+        THEN 1
+      END
+    ) AS "a1",
+    AVG("r"."amount") AS "a2"
+  FROM "orders" AS "r"
+  GROUP BY
+    "r"."customer_id"
+)
+SELECT
+  "e"."customer_id"
+FROM "customers" AS "e"
+JOIN "seg_orders" AS "rel1"
+  ON "rel1"."entity_key" = "e"."customer_id"
+WHERE
+  COALESCE("rel1"."a1", 0) >= 3 AND "rel1"."a2" > CAST('10' AS DECIMAL(38, 0))

@@ -1,0 +1,11 @@
+SELECT
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
+WHERE
+  "E"."AGE" >= 18
+  AND "E"."AGE" <= 65
+  AND "E"."REGION" IN ('UK', 'IE')
+  AND "E"."PHONE" IS NULL
+  AND (
+    "E"."INCOME" <> 0.5 OR "E"."INCOME" IS NULL
+  )

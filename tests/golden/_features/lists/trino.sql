@@ -1,0 +1,8 @@
+SELECT
+  "e"."customer_id"
+FROM "customers" AS "e"
+WHERE
+  (
+    CONTAINS("e"."interests", 'yoga') OR CONTAINS("e"."interests", 'running')
+  )
+  AND NOT COALESCE(CONTAINS("e"."interests", 'travel'), FALSE)

@@ -1,0 +1,1 @@
+-- refused: SEG140 the clickhouse dialect cannot express this: ClickHouse arrays cannot be NULL (a missing list is stored as an empty one)

@@ -1,0 +1,1 @@
+-- refused: SEG140 the redshift dialect cannot express this: the dialect has no array type segdsl can rely on

@@ -1,0 +1,40 @@
+WITH "seg_orders" AS (
+  SELECT
+    "r"."customer_id" AS "entity_key",
+    SUM("r"."amount") AS "a1"
+  FROM "orders" AS "r"
+  WHERE
+    "r"."status" = 'paid'
+  GROUP BY
+    "r"."customer_id"
+), "pct1" AS (
+  SELECT
+    "e"."customer_id" AS "entity_key",
+    RANK() OVER (ORDER BY COALESCE("rel1"."a1", 0) DESC) AS "rnk",
+    COUNT(*) OVER () AS "cnt"
+  FROM "customers" AS "e"
+  LEFT JOIN "seg_orders" AS "rel1"
+    ON "rel1"."entity_key" = "e"."customer_id"
+), "pct2" AS (
+  SELECT
+    "e"."customer_id" AS "entity_key",
+    RANK() OVER (ORDER BY "e"."age" ASC) AS "rnk",
+    COUNT(*) OVER () AS "cnt"
+  FROM "customers" AS "e"
+  WHERE
+    NOT "e"."age" IS NULL
+)
+SELECT
+  "e"."customer_id"
+FROM "customers" AS "e"
+LEFT JOIN "pct1" AS "pct1"
+  ON "pct1"."entity_key" = "e"."customer_id"
+LEFT JOIN "pct2" AS "pct2"
+  ON "pct2"."entity_key" = "e"."customer_id"
+WHERE
+  10 * (
+    "pct1"."rnk" - 1
+  ) < 1 * "pct1"."cnt"
+  OR 20 * (
+    "pct2"."rnk" - 1
+  ) < 1 * "pct2"."cnt"

@@ -1,0 +1,6 @@
+SELECT
+  "e"."customer_id"
+FROM "customers" AS "e"
+WHERE
+  "e"."email" ~ '^[a-z]+@gmail\\.com$'
+  AND NOT COALESCE("e"."city" ~ '(UK|uk)', FALSE)

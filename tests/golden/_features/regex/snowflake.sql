@@ -1,0 +1,6 @@
+SELECT
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
+WHERE
+  REGEXP_INSTR("E"."EMAIL", '^[a-z]+@gmail\\.com$') > 0
+  AND NOT COALESCE(REGEXP_INSTR("E"."CITY", '(UK|uk)') > 0, FALSE)

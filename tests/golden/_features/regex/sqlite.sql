@@ -1,0 +1,1 @@
+-- refused: SEG140 the sqlite dialect cannot express this: SQLite has no built-in REGEXP function

@@ -1,0 +1,1 @@
+-- refused: SEG140 the tsql dialect cannot express this: SQL Server before 2025 has no regular expressions

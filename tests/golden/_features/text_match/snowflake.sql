@@ -1,0 +1,7 @@
+SELECT
+  "E"."CUSTOMER_ID"
+FROM "CUSTOMERS" AS "E"
+WHERE
+  "E"."EMAIL" LIKE 'a!%%' ESCAPE '!'
+  OR "E"."CITY" LIKE '%!_x' ESCAPE '!'
+  OR "E"."NAME" LIKE '%O\'Brien%' ESCAPE '!'
