@@ -6,7 +6,8 @@
 #
 # DuckDB and SQLite need nothing extra (duckdb is a runtime dependency, sqlite3 is stdlib).
 # PostgreSQL and MariaDB also need running servers: see scripts/start-engines.sh.
-# Spark needs Java 17 (start-engines.sh installs openjdk-17-jre-headless if `java` is missing).
+# Spark needs Java 17 (start-engines.sh installs openjdk-17-jre-headless when no Java 17 is found,
+# and writes its JAVA_HOME to the env file that test.sh sources).
 set -euo pipefail
 
 if [[ -n "${PYTHON:-}" ]]; then

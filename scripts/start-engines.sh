@@ -5,11 +5,13 @@
 #   scripts/stop-engines.sh            # stops both and deletes their data
 #
 # - Installs only what is missing (postgresql, mariadb-server, Java 17 for Spark), with
-#   service start-up disabled during the install so no system-wide server starts.
+#   service start-up disabled during the install so no system-wide server starts. Spark 4
+#   needs Java 17: another Java on PATH does not count (openjdk-17-jre-headless is installed
+#   next to it), and env.sh exports JAVA_HOME of the Java 17 found.
 # - Data lives under $SEGDSL_ENGINES_DIR (default /tmp/segdsl-engines); nothing durable:
 #   PostgreSQL runs with fsync=off, both servers listen on 127.0.0.1 only.
-# - Writes $SEGDSL_ENGINES_DIR/env.sh (SEGDSL_PG_DSN, SEGDSL_MYSQL_HOST/PORT/USER); the test
-#   harness reads it when those variables are not set, or `source` it yourself.
+# - Writes $SEGDSL_ENGINES_DIR/env.sh (SEGDSL_PG_DSN, SEGDSL_MYSQL_HOST/PORT/USER, JAVA_HOME);
+#   the test harness reads it when those variables are not set, or `source` it yourself.
 #
 # Environment: SEGDSL_ENGINES_DIR, SEGDSL_PG_PORT (54329), SEGDSL_MYSQL_PORT (33069),
 # SEGDSL_SKIP_INSTALL=1 (never call apt-get), SEGDSL_SKIP_JAVA=1 (don't install Java).
@@ -32,13 +34,33 @@ since() {  # since START_US -> "1.2 s"
 
 # -- 1. install what is missing -------------------------------------------------------------
 
+java_major() {  # java_major JAVA -> 17 (or 8 for "1.8.0_…"), nothing when it does not run
+    local line
+    line=$("$1" -version 2>&1 | head -n 1) || return 0
+    [[ $line =~ \"1\.([0-9]+) ]] && { echo "${BASH_REMATCH[1]}"; return; }
+    [[ $line =~ \"([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
+}
+
+java17_home() {  # the JAVA_HOME of a Java 17: $JAVA_HOME, java on PATH, or under /usr/lib/jvm
+    local candidate java
+    for candidate in "${JAVA_HOME:-}" \
+        "$(dirname "$(dirname "$(readlink -f "$(command -v java || echo /nonexistent)")")")" \
+        /usr/lib/jvm/java-17-openjdk-* /usr/lib/jvm/*17*; do
+        java="$candidate/bin/java"
+        if [[ -n "$candidate" && -x "$java" && "$(java_major "$java")" == 17 ]]; then
+            echo "$candidate"
+            return
+        fi
+    done
+}
+
 install_missing() {
     local missing=() pkg
     for pkg in postgresql mariadb-server chromium; do  # chromium: the HTML report test
         dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
     done
-    if [[ -z "${SEGDSL_SKIP_JAVA:-}" ]] && ! java -version >/dev/null 2>&1; then
-        missing+=(openjdk-17-jre-headless)
+    if [[ -z "${SEGDSL_SKIP_JAVA:-}" && -z "$(java17_home)" ]]; then
+        missing+=(openjdk-17-jre-headless)  # also when another Java is installed: Spark 4 wants 17
     fi
     if [[ ${#missing[@]} -eq 0 ]]; then
         log "packages: all present"
@@ -166,6 +188,12 @@ chmod 755 "$BASE"  # postgres and mysql must be able to traverse it
 install_missing
 start_postgres
 start_mariadb
+java_home=""
+if [[ -z "${SEGDSL_SKIP_JAVA:-}" ]]; then
+    java_home=$(java17_home)
+    [[ -n "$java_home" ]] || die "no Java 17 found after installing openjdk-17-jre-headless"
+    log "java: Java 17 at $java_home"
+fi
 
 cat >"$BASE/env.sh" <<ENV
 # Written by scripts/start-engines.sh; the engine tests read this when the variables are unset.
@@ -174,5 +202,8 @@ export SEGDSL_MYSQL_HOST=127.0.0.1
 export SEGDSL_MYSQL_PORT=$MY_PORT
 export SEGDSL_MYSQL_USER=root
 ENV
+if [[ -n "$java_home" ]]; then
+    echo "export JAVA_HOME='$java_home'  # Java 17, for Spark" >>"$BASE/env.sh"
+fi
 chmod 644 "$BASE/env.sh"
 log "wrote $BASE/env.sh; total $(since "$total")"

@@ -188,3 +188,22 @@ def test_layout_uses_physical_columns(schema: Schema) -> None:
     assert row["name"] == "Dana"
     assert row["last_seen_at"] == dt.datetime(2024, 1, 15, 8, 0, 0, 250000)
     assert normalise(30, orders.columns[2].type) == Decimal(30)
+
+
+def test_spark_runs_on_java_17() -> None:
+    """Spark 4 is tested on Java 17: the JVM the tests start is that one, whatever else is installed."""
+    engine = engine_or_skip("spark")
+    jvm = engine._spark.sparkContext._jvm  # type: ignore[attr-defined]
+    assert str(jvm.System.getProperty("java.version")).startswith("17"), jvm.System.getProperty("java.version")
+
+
+def test_java_version_is_read_from_the_version_line(tmp_path: Path) -> None:
+    from tests.engines import _java_major
+
+    for line, major in [('openjdk version "17.0.15" 2025-04-15', 17), ('java version "1.8.0_392"', 8),
+                        ('openjdk version "25" 2025-09-16', 25)]:
+        fake = tmp_path / f"java{major}"
+        fake.write_text(f"#!/bin/sh\necho '{line}' >&2\n", encoding="utf-8")
+        fake.chmod(0o755)
+        assert _java_major(str(fake)) == major
+    assert _java_major(str(tmp_path / "missing")) is None

@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import importlib.util
 import os
+import re
 import shutil
+import subprocess
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -175,23 +178,47 @@ def _datafusion() -> Factory | str:
     return make
 
 
-def _java() -> str | None:
-    home = os.environ.get("JAVA_HOME")
-    if home and os.access(os.path.join(home, "bin", "java"), os.X_OK):
-        return os.path.join(home, "bin", "java")
-    return shutil.which("java")
+def _java_major(java: str) -> int | None:
+    """17 for 'openjdk version "17.0.15"', 8 for '"1.8.0_392"'; None when it does not run."""
+    try:
+        done = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r'"(?:1\.)?(\d+)', done.stderr + done.stdout)
+    return int(match.group(1)) if match else None
+
+
+@functools.lru_cache(maxsize=1)
+def java17() -> str:
+    """JAVA_HOME of a Java 17 (from JAVA_HOME, the engines env file, or ``java`` on PATH), or
+    raises LookupError saying what was found instead. Spark 4 is tested on Java 17 only."""
+    found = []
+    home = setting("JAVA_HOME")
+    candidates = [os.path.join(home, "bin", "java")] if home else []
+    on_path = shutil.which("java")
+    if on_path:
+        candidates.append(on_path)
+    for java in candidates:
+        major = _java_major(java)
+        if major == 17:
+            return os.path.dirname(os.path.dirname(os.path.realpath(java)))
+        found.append(f"{java} is Java {major}" if major else f"{java} does not run")
+    raise LookupError("; ".join(found) or "no java (neither JAVA_HOME nor java on PATH)")
 
 
 def _spark() -> Factory | str:
     if _missing("pyspark"):
         return _not_installed("pyspark", "pyspark")
-    if _java() is None:
-        return ("java not found (Spark needs Java 17: apt-get install openjdk-17-jre-headless, "
-                "or scripts/start-engines.sh)")
+    try:
+        home = java17()
+    except LookupError as error:
+        return (f"Spark needs Java 17: {error} (apt-get install openjdk-17-jre-headless, "
+                "or scripts/start-engines.sh, which also writes JAVA_HOME to its env file)")
 
     def make() -> Engine:
         from .spark_engine import SparkEngine
 
+        os.environ["JAVA_HOME"] = home  # the JVM PySpark starts is this Java 17
         return SparkEngine()
 
     return make
