@@ -1,236 +1,38 @@
 """Warnings for segments that check but are probably wrong (``segdsl check``).
 
 * SEG401 — an ``and`` that can never be true: ``age < 18 and age > 65``,
-  ``region = 'UK' and region = 'IE'``, ``phone is null and phone = '1'``, ``x and not x``;
-* SEG402 — a condition implied by another one of the same ``and``: ``age > 30 and age > 20``;
+  ``region = 'UK' and region = 'IE'``, ``phone is null and phone = '1'``, ``x and not x``,
+  ``age 30..40 and not age 20..50``, ``age > 5 and (age < 3 or age < 2)``,
+  ``has orders in last 30 days and no orders in last 90 days``;
+* SEG402 — a condition implied by another one of the same ``and``: ``age > 30 and age > 20``,
+  ``has orders in last 30 days and has orders in last 90 days``;
 * SEG403 — values in the data of an enum column that the schema does not declare (``--db``);
 * SEG404 — a trait no checked segment uses.
 
 How: the IR has no source positions, but the checker keeps the AST's ``and``/``or``/``not``
 structure one to one (``a and b and c`` → ``ir.And`` of three), so the AST conjuncts, which
-have spans, are walked side by side with their IR. Each conjunct's IR is cut into atoms (a
-range is two, an inlined trait or ``in segment`` many) and each atom on a field, trait or
-aggregate becomes the set of values it accepts: intervals of numbers, of moments and of
-days relative to the reference date, a set of allowed and of excluded values, and whether a
-missing value passes. Everything is an over-approximation, so "empty" and "contained in"
-are never claimed wrongly; what cannot be described is simply not analysed.
+have spans, are walked side by side with their IR. Each conjunct's IR becomes, per field,
+trait or aggregate, the values it accepts (:mod:`segdsl.lint_sets`): an ``or`` on one subject
+is the union of its parts, a ``not`` the complement, and counts over nested windows or a
+filter are related (``has orders in last 30 days`` means at least one order in the last
+90). Everything is an over-approximation, so "empty" and "contained in" are never claimed
+wrongly; what cannot be described is simply not analysed.
 
 No sqlglot or duckdb here, except inside :func:`undeclared_enum_values`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import os
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from segdsl import ir
+from segdsl import lint_sets as vs
 from segdsl import syntax as s
 from segdsl.diagnostics import Diagnostic, Source, did_you_mean, make
-from segdsl.node import Node
 from segdsl.project import Program
 from segdsl.schema import Schema
-
-# ---- sets of values ----------------------------------------------------------------------
-
-_NUM, _MOMENT, _DAY = "number", "moment", "day"  # interval domains; _DAY: days from the reference date
-
-
-class _Interval(Node):
-    low: Any = None  # None: unbounded
-    low_incl: bool = True
-    high: Any = None
-    high_incl: bool = True
-
-    def is_empty(self) -> bool:
-        if self.low is None or self.high is None:
-            return False
-        return bool(self.low > self.high or (self.low == self.high and not (self.low_incl and self.high_incl)))
-
-    def meet(self, other: _Interval) -> _Interval:
-        low, low_incl = _tighter(self.low, self.low_incl, other.low, other.low_incl, lower=True)
-        high, high_incl = _tighter(self.high, self.high_incl, other.high, other.high_incl, lower=False)
-        return _Interval(low, low_incl, high, high_incl)
-
-    def within(self, other: _Interval) -> bool:
-        if other.low is not None and (self.low is None or self.low < other.low or (
-                self.low == other.low and self.low_incl and not other.low_incl)):
-            return False
-        return not (other.high is not None and (self.high is None or self.high > other.high or (
-            self.high == other.high and self.high_incl and not other.high_incl)))
-
-    def holds(self, value: Any) -> bool:
-        if self.low is not None and (value < self.low or (value == self.low and not self.low_incl)):
-            return False
-        return not (self.high is not None and (value > self.high or (value == self.high and not self.high_incl)))
-
-
-def _tighter(a: Any, a_incl: bool, b: Any, b_incl: bool, lower: bool) -> tuple[Any, bool]:
-    if a is None:
-        return b, b_incl
-    if b is None or a == b:
-        return a, a_incl and (b_incl if b is not None else True)
-    if (a > b) == lower:
-        return a, a_incl
-    return b, b_incl
-
-
-class _Set(Node):
-    """The values of one field/trait/aggregate that a condition accepts."""
-
-    null: bool = False  # a missing value passes
-    values: bool = True  # some present value may pass (False: only a missing one, 'is null')
-    intervals: tuple[tuple[str, _Interval], ...] = ()
-    allowed: frozenset[Any] | None = None  # None: any value
-    excluded: frozenset[Any] = frozenset()
-    exact: bool = True  # describes the condition exactly (not just a superset)
-    whole: bool = False  # the field holds whole numbers
-
-    def interval(self, domain: str) -> _Interval | None:
-        return dict(self.intervals).get(domain)
-
-    def meet(self, other: _Set) -> _Set:
-        domains = dict(self.intervals)
-        for domain, interval in other.intervals:
-            domains[domain] = domains[domain].meet(interval) if domain in domains else interval
-        allowed = self.allowed if other.allowed is None else (
-            other.allowed if self.allowed is None else self.allowed & other.allowed)
-        return _Set(self.null and other.null, self.values and other.values, tuple(sorted(domains.items())),
-                    allowed, self.excluded | other.excluded, self.exact and other.exact,
-                    self.whole or other.whole)
-
-    def accepts(self, value: Any) -> bool:
-        """Whether this present value passes (only numbers and text are ever listed)."""
-        if not self.values or value in self.excluded or (self.allowed is not None and value not in self.allowed):
-            return False
-        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-            if self.whole and value != int(value):
-                return False
-            number = self.interval(_NUM)
-            return number is None or number.holds(value)
-        return True
-
-    def no_present_value(self) -> bool:
-        if not self.values or any(interval.is_empty() for _, interval in self.intervals):
-            return True
-        if self.allowed is not None:
-            return not any(self.accepts(v) for v in self.allowed)
-        number = self.interval(_NUM)
-        return bool(number is not None and number.low is not None and number.low == number.high
-                    and number.low in self.excluded)
-
-    def is_empty(self) -> bool:
-        return not self.null and self.no_present_value()
-
-    def within(self, other: _Set) -> bool:
-        """Every value this accepts, ``other`` accepts too (needs ``other.exact``)."""
-        if not other.exact or (self.null and not other.null):
-            return False
-        if self.no_present_value():
-            return True
-        if not other.values:
-            return False
-        if self.allowed is not None:
-            return all(other.accepts(v) for v in self.allowed if self.accepts(v))
-        if other.allowed is not None:
-            return False
-        for domain, interval in other.intervals:
-            mine = self.interval(domain)
-            if mine is None or not mine.within(interval):
-                return False
-        return not any(self.accepts(v) for v in other.excluded)
-
-
-def _whole(value: ir.Value) -> bool:
-    return value.type.kind == "int"
-
-
-def _number_set(op: str, literal: Any, whole: bool) -> _Set:
-    low = high = None
-    low_incl = high_incl = True
-    if op in ("=", ">=", ">"):
-        low, low_incl = literal, op != ">"
-    if op in ("=", "<=", "<"):
-        high, high_incl = literal, op != "<"
-    if whole:  # x > 3.5 on whole numbers is x >= 4; keeps adjacent bounds comparable
-        if low is not None:
-            low = math.floor(low) + 1 if not low_incl and low == math.floor(low) else math.ceil(low)
-            low_incl = True
-        if high is not None:
-            high = math.ceil(high) - 1 if not high_incl and high == math.ceil(high) else math.floor(high)
-            high_incl = True
-    return _Set(intervals=((_NUM, _Interval(low, low_incl, high, high_incl)),), whole=whole)
-
-
-def _time_set(pred: ir.TimeRange) -> _Set:
-    domains: dict[str, _Interval] = {}
-    exact = True
-    for bound, lower in ((pred.low, True), (pred.high, False)):
-        if bound is None:
-            continue
-        point = bound.point
-        value: Any
-        if isinstance(point, dt.datetime):
-            domain, value, incl = _MOMENT, point, bound.inclusive
-        elif isinstance(point, dt.date):  # a whole calendar day
-            start = dt.datetime.combine(point, dt.time())
-            after = start + dt.timedelta(days=1)
-            domain = _MOMENT
-            if lower:
-                value, incl = (start, True) if bound.inclusive else (after, True)
-            else:
-                value, incl = (after, False) if bound.inclusive else (start, False)
-        elif point.unit in ("day", "week"):  # days from the reference date, always the same
-            domain, incl = _DAY, True
-            offset = point.plus_days - point.back * (7 if point.unit == "week" else 1)
-            value = offset if bound.inclusive else (offset + 1 if lower else offset - 1)
-        else:  # months and years are not a fixed number of days
-            exact = False
-            continue
-        old = domains.get(domain, _Interval())
-        half = _Interval(value, incl, None, True) if lower else _Interval(None, True, value, incl)
-        domains[domain] = old.meet(half)
-    return _Set(intervals=tuple(sorted(domains.items())), exact=exact)
-
-
-def _atom_set(atom: ir.Pred) -> tuple[ir.Value, _Set] | None:
-    """The subject an atom constrains and the values it accepts, when that can be said."""
-    negated = isinstance(atom, ir.Not)
-    inner = atom.pred if isinstance(atom, ir.Not) else atom
-    if isinstance(inner, ir.IsNull):
-        return inner.value, _Set(null=not negated, values=negated)
-    if negated:
-        if isinstance(inner, ir.Compare) and inner.op == "=":
-            return inner.value, _Set(null=True, excluded=frozenset([inner.literal.value]),
-                                     whole=_whole(inner.value))
-        if isinstance(inner, ir.InSet):
-            return inner.value, _Set(null=True, excluded=frozenset(lit.value for lit in inner.literals),
-                                     whole=_whole(inner.value))
-        return None
-    if isinstance(inner, ir.Compare):
-        if inner.value.type.is_numeric:
-            return inner.value, _number_set(inner.op, inner.literal.value, _whole(inner.value))
-        if inner.op == "=":
-            return inner.value, _Set(allowed=frozenset([inner.literal.value]))
-        return None
-    if isinstance(inner, ir.InSet):
-        return inner.value, _Set(allowed=frozenset(lit.value for lit in inner.literals),
-                                 whole=_whole(inner.value))
-    if isinstance(inner, ir.TimeRange):
-        return inner.value, _time_set(inner)
-    if isinstance(inner, (ir.TextMatch, ir.RegexMatch, ir.ListHas, ir.Percentile)):
-        return inner.value, _Set(exact=False)  # only: the value is present
-    return None
-
-
-def _base(subject: ir.Value) -> _Set:
-    """What is always true of a subject: counts are whole numbers from 0, never missing."""
-    if isinstance(subject, ir.Aggregation) and subject.func in ("count", "count_distinct"):
-        return _Set(intervals=((_NUM, _Interval(0, True, None, True)),), whole=True)
-    return _Set(null=True)
 
 
 def _atoms(pred: ir.Pred) -> list[ir.Pred]:
@@ -243,82 +45,110 @@ def _atoms(pred: ir.Pred) -> list[ir.Pred]:
 
 
 class _Conjunct:
-    """One part of an 'and' chain: its syntax, its IR, its atoms and what they allow per subject."""
+    """One part of an 'and' chain: its syntax, its IR, its atoms and what it implies per subject."""
 
-    __slots__ = ("atoms", "node", "pred", "sets")
+    __slots__ = ("atoms", "described", "node", "pred", "sets")
 
-    def __init__(self, node: s.Expr, pred: ir.Pred, atoms: list[ir.Pred]) -> None:
+    def __init__(self, node: s.Expr, pred: ir.Pred) -> None:
         self.node = node
         self.pred = pred
-        self.atoms = atoms
-        self.sets: dict[ir.Value, _Set] = {}  # its atoms on each subject, met
+        self.atoms = _atoms(pred)
+        self.described = [vs.describe(atom) for atom in self.atoms]
+        self.sets: vs.Sets = vs.describe(pred)[0]
 
 
-def _conjuncts(pairs: list[tuple[s.Expr, ir.Pred]]) -> list[_Conjunct]:
-    out = []
-    for node, pred in pairs:
-        conjunct = _Conjunct(node, pred, _atoms(pred))
-        for atom in conjunct.atoms:
-            found = _atom_set(atom)
-            if found is not None:
-                subject, values = found
-                old = conjunct.sets.get(subject)
-                conjunct.sets[subject] = values if old is None else old.meet(values)
-        out.append(conjunct)
-    return out
-
-
-def _contradiction(conjuncts: list[_Conjunct]) -> list[int] | None:
-    """Indexes of conjuncts that cannot all hold (the fewest found), or None."""
+def _contradiction(conjuncts: list[_Conjunct]) -> tuple[list[int], bool] | None:
+    """Indexes of conjuncts that cannot all hold (the fewest found), and whether that needed
+    related counts (windows or filters inside others); None if none is found."""
     for j, later in enumerate(conjuncts):  # x and not x
         for atom in later.atoms:
             if isinstance(atom, ir.Not):
                 for i, earlier in enumerate(conjuncts):
                     if i != j and (earlier.pred == atom.pred or atom.pred in earlier.atoms):
-                        return sorted({i, j})
-    subjects = list(dict.fromkeys(subject for c in conjuncts for subject in c.sets))
-    for subject in subjects:
-        base = _base(subject)
-        holders = [i for i, c in enumerate(conjuncts) if subject in c.sets]
+                        return sorted({i, j}), False
+    families: dict[Any, tuple[set[ir.Value], list[int]]] = {}  # subjects, and the conjuncts on them
+    for index, conjunct in enumerate(conjuncts):
+        for subject in conjunct.sets:
+            subjects, holders = families.setdefault(vs.family(subject), (set(), []))
+            subjects.add(subject)
+            if not holders or holders[-1] != index:
+                holders.append(index)
+    for subjects, holders in families.values():
+        if len(subjects) > 1 and _never(conjuncts, holders, subjects) is None:
+            continue  # related counts: the pairs below are only worth trying when all fail together
         for i in holders:
-            if base.meet(conjuncts[i].sets[subject]).is_empty() and not isinstance(
-                    conjuncts[i].node, s.InSegment):
-                return [i]
+            found = _never(conjuncts, [i], subjects)
+            if found is not None and not isinstance(conjuncts[i].node, s.InSegment):
+                return [i], found
         for a, i in enumerate(holders):
             for j in holders[a + 1:]:
-                if base.meet(conjuncts[i].sets[subject]).meet(conjuncts[j].sets[subject]).is_empty():
-                    return [i, j]
-        total = base
-        for i in holders:
-            total = total.meet(conjuncts[i].sets[subject])
-        if len(holders) > 1 and total.is_empty():
-            return holders
+                if not any(vs.related(x, y) for x in conjuncts[i].sets for y in conjuncts[j].sets):
+                    continue  # each holds alone, and neither says anything of the other's subjects
+                found = _never(conjuncts, [i, j], subjects)
+                if found is not None:
+                    return [i, j], found
+        found = _never(conjuncts, holders, subjects) if len(holders) > 2 else None
+        if found is not None:
+            return holders, found
+    return None
+
+
+def _never(conjuncts: list[_Conjunct], indexes: list[int], subjects: set[ir.Value]) -> bool | None:
+    """None if these conjuncts can hold together as far as ``subjects`` go; else whether
+    seeing that needed related counts."""
+    merged: vs.Sets = {}
+    for i in indexes:
+        for subject, union in conjuncts[i].sets.items():
+            if subject in subjects:
+                merged[subject] = vs.meet(merged[subject], union) if subject in merged else union
+    if any(vs.is_empty(vs.view(merged, subject, related=False)) for subject in merged):
+        return False
+    if len(merged) > 1 and any(vs.is_empty(vs.view(merged, subject)) for subject in merged):
+        return True
     return None
 
 
 def _implied_by(later: _Conjunct, earlier: _Conjunct) -> bool:
     if later.pred == earlier.pred:
         return True
-    for atom in later.atoms:
+    for atom, (sets, exact) in zip(later.atoms, later.described, strict=True):
         if atom in earlier.atoms:
             continue
-        found = _atom_set(atom)
-        if found is None:
+        if not exact or not sets:
             return False
-        subject, values = found
-        if subject not in earlier.sets:
-            return False
-        if not _base(subject).meet(earlier.sets[subject]).within(values):
-            return False
+        for subject, values in sets.items():
+            if not vs.knows(earlier.sets, subject) or not vs.within(vs.view(earlier.sets, subject), values):
+                return False
     return True
 
 
 def _redundant(conjuncts: list[_Conjunct]) -> list[tuple[int, int]]:
-    """(redundant, implied by) pairs; of two equivalent conditions only the later one is named."""
+    """(redundant, implied by) pairs; of two equivalent conditions only the later one is named.
+
+    Only conjuncts that hold each atom, or constrain its subjects' families, are tried.
+    """
+    holding: dict[ir.Pred, set[int]] = {}
+    in_family: dict[Any, set[int]] = {}
+    for index, conjunct in enumerate(conjuncts):
+        holding.setdefault(conjunct.pred, set()).add(index)
+        for atom in conjunct.atoms:
+            holding.setdefault(atom, set()).add(index)
+        for subject in conjunct.sets:
+            in_family.setdefault(vs.family(subject), set()).add(index)
     found: dict[int, int] = {}
     for j in reversed(range(len(conjuncts))):
-        for i in range(len(conjuncts)):
-            if i != j and i not in found and _implied_by(conjuncts[j], conjuncts[i]):
+        later = conjuncts[j]
+        candidates = set(holding[later.pred])
+        possible: set[int] | None = None
+        for atom, (sets, exact) in zip(later.atoms, later.described, strict=True):
+            these = set(holding[atom])
+            if exact and sets:
+                families = [in_family.get(vs.family(subject), set()) for subject in sets]
+                these |= set.intersection(*families)
+            possible = these if possible is None else possible & these
+        candidates |= possible or set()
+        for i in sorted(candidates):
+            if i != j and i not in found and _implied_by(later, conjuncts[i]):
                 found[j] = i
                 break
     return sorted(found.items())
@@ -339,12 +169,12 @@ class _Linter:
             pairs = _flatten(node, pred)
             if pairs is None:
                 return
-            self.chain(_conjuncts(pairs), top)
+            self.chain([_Conjunct(n, p) for n, p in pairs], top)
             for item, part in pairs:
                 self.walk(item, part, alone=False)
             return
         if alone and not isinstance(node, (s.Or, s.Not)):
-            self.chain(_conjuncts([(node, pred)]), top)
+            self.chain([_Conjunct(node, pred)], top)
         if isinstance(node, s.Or) and isinstance(pred, ir.Or) and len(node.items) == len(pred.preds):
             for item, part in zip(node.items, pred.preds, strict=True):
                 self.walk(item, part)
@@ -359,12 +189,13 @@ class _Linter:
     def chain(self, conjuncts: list[_Conjunct], top: bool) -> None:
         never = _contradiction(conjuncts)
         if never is not None:
-            self.never_true([conjuncts[i].node for i in never], top)
+            indexes, related = never
+            self.never_true([conjuncts[i].node for i in indexes], top, related)
             return
         for j, i in _redundant(conjuncts):
             self.implied(conjuncts[j], conjuncts[i])
 
-    def never_true(self, nodes: list[s.Expr], top: bool) -> None:
+    def never_true(self, nodes: list[s.Expr], top: bool, related: bool = False) -> None:
         result = f"segment '{self.segment}' matches nobody" if top else "this part is always false"
         quoted = [f'"{self.text(n)}"' for n in nodes]
         if len(nodes) == 1:
@@ -374,6 +205,9 @@ class _Linter:
             both = "both" if len(nodes) == 2 else "all"
             message = f"{', '.join(quoted[:-1])} and {quoted[-1]} can never {both} be true, so {result}"
             hint = "one of them is probably wrong; if either should do, join them with 'or'"
+            if related:
+                hint = ("every row counted in a shorter window (or with a filter) is also counted in a "
+                        "longer one (or without it); " + hint)
         notes = tuple(f'{self.source.path}:{n.span.line}:{n.span.column}: "{self.text(n)}" is here'
                       for n in nodes[:-1])
         self.diagnostics.append(make("SEG401", message, self.source, nodes[-1].span, hint,
@@ -390,8 +224,17 @@ class _Linter:
                                      severity="warning"))
 
     def text(self, node: s.Expr) -> str:
-        words = " ".join(self.source.text[node.span.start:node.span.end].split())
+        words = self.written(node)
         return words if len(words) <= 60 else words[:57] + "…"
+
+    def written(self, node: s.Expr) -> str:
+        """The node as written; a group in its parentheses (its span leaves them out)."""
+        if isinstance(node, s.Not):
+            opened = self.source.text[node.span.start:node.operand.span.start].count("(")
+            opened -= isinstance(node.operand, (s.And, s.Or))
+            return "not " + "(" * opened + self.written(node.operand) + ")" * opened
+        words = " ".join(self.source.text[node.span.start:node.span.end].split())
+        return f"({words})" if isinstance(node, (s.And, s.Or)) else words
 
 
 def _flatten(node: s.And, pred: ir.And) -> list[tuple[s.Expr, ir.Pred]] | None:

@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import segdsl
+from segdsl import ir
+from segdsl import syntax as s
 from segdsl.evaluate import Dataset, evaluate
 from segdsl.lint import lint, top_level_parts
 from segdsl.project import build_program
@@ -57,6 +61,24 @@ def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     ("last_seen_at in last 30 days and last_seen_at before 90 days ago", "last_seen_at before 90 days ago"),
     ("adult and age < 10", "age < 10"),  # traits are seen through
     ("orders_90d >= 3 and count(orders in last 90 days) = 0", "count(orders in last 90 days) = 0"),
+    # negated ranges and sets, or-groups on one subject
+    ("age 30..40 and not age 20..50", "not age 20..50"),
+    ("not age 20..50 and age 30..40", "age 30..40"),
+    ("age > 5 and (age < 3 or age < 2)", "age < 3 or age < 2"),
+    ("(region = 'UK' or region = 'IE') and region not in ('UK', 'IE')", "region not in ('UK', 'IE')"),
+    ("region in ('UK', 'IE') and not (region = 'UK' or region = 'IE' or region is null)",
+     "not (region = 'UK' or region = 'IE' or region is null"),  # the parser's span leaves out ')'
+    ("last_seen_at in last 7 days and not last_seen_at in last 30 days", "not last_seen_at in last 30 days"),
+    ("(age < 10 or age > 90) and age 20..80", "age 20..80"),
+    ("not (age > 3) and age = 5", "age = 5"),
+    # counts over nested windows and filters
+    ("has orders in last 30 days and no orders in last 90 days", "no orders in last 90 days"),
+    ("has orders in last 2 weeks and no orders in last 14 days", "no orders in last 14 days"),
+    ("has orders where status = 'paid' and no orders", "no orders"),
+    ("has orders in last 7 days where status = 'paid' and no orders in last 30 days where status = 'paid'",
+     "no orders in last 30 days where status = 'paid'"),
+    ("count(orders in last 30 days) > 5 and count(orders) < 3", "count(orders) < 3"),
+    ("orders_90d = 0 and has orders in last 30 days", "has orders in last 30 days"),
 ])
 def test_never_true(example_schema: Schema, text: str, at: str) -> None:
     found = warnings(f"segment s where {text}", example_schema)
@@ -95,6 +117,15 @@ def test_inlined_segment_contradicts_a_condition(example_schema: Schema) -> None
     "has orders in last 30 days and no orders in last 7 days",
     "age 18..18",
     "age > 3 and not (age > 3 and region = 'UK')",
+    "age 30..40 and not age 20..35",
+    "age > 5 and (age < 3 or region = 'UK')",  # the 'or' is on two subjects
+    "has orders and no orders in last 90 days and no orders before 90 days ago",  # orders after today
+    "has orders in last 90 days and no orders in last 30 days",
+    "has orders and no orders where status = 'paid'",  # the filtered count is the smaller one
+    "has orders where status = 'paid' and no orders where status = 'refunded'",
+    "has orders in last 1 month and no orders in last 30 days",  # months vary: not claimed
+    "sum(orders.amount in last 30 days) > 5 and sum(orders.amount) < 3",  # amounts may be negative
+    "has orders between 2024-01-01 and 2024-03-31 and no orders in last 30 days",
 ])
 def test_no_false_alarm(example_schema: Schema, text: str) -> None:
     assert warnings(f"segment s where {text}", example_schema) == []
@@ -117,6 +148,17 @@ def test_no_false_alarm(example_schema: Schema, text: str) -> None:
     ("has orders and count(orders) >= 1", "count(orders) >= 1", "is implied by"),
     ("orders_90d >= 3 and count(orders in last 90 days) > 2", "count(orders in last 90 days) > 2",
      "is implied by"),
+    ("age > 5 and (age > 3 or age < 2)", "age > 3 or age < 2", "is implied by"),
+    ("age 30..40 and not age 10..20", "not age 10..20", "is implied by"),
+    ("region = 'UK' and not (region = 'IE' or region = 'US')", "not (region = 'IE' or region = 'US'",
+     "is implied by"),
+    ("age is null and not age 20..50", "not age 20..50", "is implied by"),  # missing: outside the range
+    ("has orders in last 30 days and has orders in last 90 days", "has orders in last 90 days",
+     "is implied by"),
+    ("has orders in last 30 days and has orders", "has orders", "is implied by"),
+    ("no orders in last 90 days and no orders in last 30 days", "no orders in last 30 days", "is implied by"),
+    ("has orders where status = 'paid' and has orders", "has orders", "is implied by"),
+    ("count(orders in last 30 days) >= 3 and orders_90d > 1", "orders_90d > 1", "is implied by"),
 ])
 def test_implied(example_schema: Schema, text: str, at: str, word: str) -> None:
     found = warnings(f"segment s where {text}", example_schema)
@@ -168,51 +210,166 @@ _SEEN = st.one_of(
 )
 
 
-def _dataset(as_of: dt.date) -> Dataset:
-    rows = []
-    key = 0
+_SIGNUP = st.one_of(
+    st.builds(lambda n: f"signup_date in last {n} days", st.integers(1, 40)),
+    st.builds(lambda w, n: f"signup_date {w} {n} days ago", st.sampled_from(["before", "after"]), st.integers(0, 60)),
+    st.builds(lambda op, d: f"signup_date {op} 2026-06-{d:02d}", st.sampled_from(["<", ">=", "="]),
+              st.integers(1, 30)),
+)
+_WINDOW = st.one_of(
+    st.just(""),
+    st.builds(lambda n, u: f" in last {n} {u}", st.sampled_from([1, 2, 7, 14, 30, 90]),
+              st.sampled_from(["days", "weeks", "months"])),
+    st.builds(lambda w, n: f" {w} {n} days ago", st.sampled_from(["before", "after"]), st.sampled_from([0, 30, 90])),
+    st.just(" between 2026-01-01 and 2026-06-30"),
+)
+_FILTER = st.sampled_from(["", " where status = 'paid'", " where amount > 20", " where status != 'paid'"])
+_ORDERS = st.one_of(
+    st.builds(lambda word, window, where: f"{word} orders{window}{where}", st.sampled_from(["has", "no"]),
+              _WINDOW, _FILTER),
+    st.builds(lambda window, where, op, n: f"count(orders{window}{where}) {op} {n}", _WINDOW, _FILTER,
+              st.sampled_from(["=", "<", ">=", ">"]), st.integers(0, 3)),
+    st.builds(lambda window, op, n: f"count distinct(orders.category{window}) {op} {n}", _WINDOW,
+              st.sampled_from(["=", "<", ">="]), st.integers(0, 2)),
+    st.builds(lambda op, n: f"orders_90d {op} {n}", st.sampled_from(["=", "<", ">="]), st.integers(0, 3)),
+)
+
+
+@st.composite
+def _lint_condition(draw: st.DrawFn, depth: int = 1) -> str:
+    """An atom, a negated one, or a group of atoms (mostly on one subject) joined by 'or'/'and'."""
+    family = draw(st.sampled_from([_AGE_MORE, _REGION, _SEEN, _SIGNUP, _ORDERS]))
+    kind = draw(st.integers(0, 5)) if depth else 0
+    if kind <= 2:
+        return draw(family)
+    if kind == 3:
+        return f"not {draw(family)}" if draw(st.booleans()) else f"not ({draw(family)})"
+    parts = draw(st.lists(st.one_of(family, _lint_condition(depth - 1)) if draw(st.booleans()) else family,
+                          min_size=2, max_size=3))
+    joiner = f" {draw(st.sampled_from(['or', 'and']))} "
+    group = f"({joiner.join(parts)})"
+    return f"not {group}" if kind == 5 else group
+
+
+def _dataset(as_of: dt.date, rng: random.Random) -> Dataset:
+    """Every value of each field alone, orders at the edges of the windows, and random customers."""
+    rows: list[dict[str, object]] = []
+    orders: list[dict[str, object]] = []
+
+    def moment(days: int, hour: int) -> dt.datetime:
+        return dt.datetime.combine(as_of + dt.timedelta(days=days), dt.time(hour))
+
     for age in [None, *range(-3, 102)]:
-        key += 1
-        rows.append({"customer_id": key, "age": age})
+        rows.append({"age": age})
     for region in [None, "UK", "IE", "US", "DE"]:
-        key += 1
-        rows.append({"customer_id": key, "region": region})
+        rows.append({"region": region})
     for days in [None, *range(-120, 40)]:
+        rows.append({"signup_date": None if days is None else as_of + dt.timedelta(days=days)})
         for hour in (0, 13):
-            key += 1
-            moment = None if days is None else dt.datetime.combine(as_of + dt.timedelta(days=days), dt.time(hour))
-            rows.append({"customer_id": key, "last_seen_at": moment})
-    return Dataset(rows, {"orders": [], "events": []})
+            rows.append({"last_seen_at": None if days is None else moment(days, hour)})
+    edges = [-400, -200, -95, -91, -90, -89, -60, -31, -30, -29, -14, -13, -7, -6, -1, 0, 1, 30]
+    picks = [[d] for d in edges] + [[a, b] for a in edges for b in edges if a < b] + [[d] * 4 for d in edges]
+    for index, days in enumerate(picks):
+        rows.append({})
+        for offset, day in enumerate(days):
+            orders.append({"customer_id": len(rows), "created_at": moment(day, (index + offset) % 24),
+                           "status": ["paid", "refunded", None][(index + offset) % 3],
+                           "amount": [5, 25, None][(index + 2 * offset) % 3], "category": ["a", "b"][offset % 2]})
+    for _ in range(150):
+        rows.append({"age": rng.choice([None, *range(0, 100)]), "region": rng.choice([None, "UK", "IE", "US"]),
+                     "last_seen_at": rng.choice([None, moment(rng.randint(-120, 40), rng.randint(0, 23))]),
+                     "signup_date": rng.choice([None, as_of + dt.timedelta(days=rng.randint(-120, 40))])})
+        for _ in range(rng.choice([0, 0, 1, 2, 3, 6])):
+            orders.append({"customer_id": len(rows), "created_at": moment(rng.randint(-200, 5), rng.randint(0, 23)),
+                           "status": rng.choice([None, "paid", "refunded", "cancelled"]),
+                           "amount": rng.choice([None, 5, 20, 21, 100]), "category": rng.choice([None, "a", "b"])})
+    for key, row in enumerate(rows, start=1):
+        row["customer_id"] = key
+    return Dataset(rows, {"orders": orders, "events": []})
 
 
-@settings(max_examples=int(os.environ.get("SEGDSL_LINT_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.one_of(_AGE_MORE, _REGION, _SEEN), min_size=1, max_size=4),
-       st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)))
-def test_property_warnings_are_never_wrong(example_schema: Schema, conditions: list[str], as_of: dt.date) -> None:
+def _index(expr: s.Expr, pred: ir.Pred, out: dict[tuple[int, int], tuple[s.Expr, ir.Pred, list[Any]]]) -> None:
+    """Every condition outside filters by span: its syntax, its IR and the 'and' chain it is part of."""
+    def flat(node: s.Expr, part: ir.Pred) -> list[tuple[s.Expr, ir.Pred]]:
+        if isinstance(node, s.And) and isinstance(part, ir.And) and len(node.items) == len(part.preds):
+            return [pair for item, p in zip(node.items, part.preds, strict=True) for pair in flat(item, p)]
+        return [(node, part)]
+
+    chain = flat(expr, pred)
+    for node, part in chain:
+        out[(node.span.start, node.span.end)] = (node, part, chain)
+        if isinstance(node, s.Or) and isinstance(part, ir.Or):
+            for item, p in zip(node.items, part.preds, strict=True):
+                _index(item, p, out)
+        elif isinstance(node, s.Not) and isinstance(part, ir.Not):
+            _index(node.operand, part.pred, out)
+
+
+def _written(text: str, node: s.Expr) -> str:
+    """As the linter quotes a condition."""
+    def whole(node: s.Expr) -> str:
+        if isinstance(node, s.Not):
+            opened = text[node.span.start:node.operand.span.start].count("(") - isinstance(node.operand, (s.And, s.Or))
+            return "not " + "(" * opened + whole(node.operand) + ")" * opened
+        words = " ".join(text[node.span.start:node.span.end].split())
+        return f"({words})" if isinstance(node, (s.And, s.Or)) else words
+
+    words = whole(node)
+    return words if len(words) <= 60 else words[:57] + "…"
+
+
+@settings(max_examples=int(os.environ.get("SEGDSL_LINT_EXAMPLES", "300")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_lint_condition(), min_size=1, max_size=4), st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)),
+       st.integers(0, 2**32))
+def test_property_warnings_are_never_wrong(example_schema: Schema, conditions: list[str], as_of: dt.date,
+                                          seed: int) -> None:
+    """SEG401: the named conditions together have no member. SEG402: the implied condition
+    holds for every member of the one implying it, so removing it changes no members."""
     text = "segment s where " + " and ".join(conditions)
     program = build_program([("x.seg", text)], example_schema)
     if program.errors:  # e.g. an empty range
         return
-    data = _dataset(as_of)
+    data = _dataset(as_of, random.Random(seed))
     segment = program.segments["s"]
-    parts = top_level_parts(program.files[0].segments[0].expr, segment.pred)[1]
-    members = [evaluate(pred, example_schema, data, as_of) for _, pred in parts]
-    by_text = {text[node.span.start:node.span.end]: index for index, (node, _) in enumerate(parts)}
+    expr = program.files[0].segments[0].expr
+    where: dict[tuple[int, int], tuple[s.Expr, ir.Pred, list[Any]]] = {}
+    _index(expr, segment.pred, where)
+
+    def members(pred: ir.Pred) -> set[Any]:
+        return evaluate(pred, example_schema, data, as_of)
+
+    everyone = members(segment.pred)
     for diagnostic in lint(program):
-        where = text[diagnostic.span.start:diagnostic.span.end]
+        if diagnostic.code not in ("SEG401", "SEG402"):
+            continue
+        node, pred, chain = where[(diagnostic.span.start, diagnostic.span.end)]
         if diagnostic.code == "SEG401":
-            assert evaluate(segment.pred, example_schema, data, as_of) == set(), diagnostic.message
-        if diagnostic.code == "SEG402":
-            implied = by_text[where]
+            named = [pred]
+            for note in diagnostic.notes:
+                found = re.fullmatch(r'x\.seg:1:(\d+): "(.*)" is here', note)
+                assert found is not None, note
+                start = int(found.group(1)) - 1
+                named += [p for n, p in chain if n.span.start == start and _written(text, n) == found.group(2)][:1]
+            assert len(named) == len(diagnostic.notes) + 1, diagnostic.message
+            assert members(ir.And(tuple(named))) == set(), diagnostic.message
+            if "matches nobody" in diagnostic.message:
+                assert everyone == set(), diagnostic.message
+        else:
             other = re.search(r'(?:implied by|repeats|means the same as) "(.*)" \(line', diagnostic.message)
             assert other is not None
-            assert members[by_text[other.group(1)]] <= members[implied], diagnostic.message
+            by = [p for n, p in chain if n is not node and _written(text, n) == other.group(1)]
+            assert by, diagnostic.message
+            assert members(by[0]) <= members(pred), diagnostic.message
+            rest = tuple(p for n, p in chain if n is not node)
+            if chain == top_level_parts(expr, segment.pred)[1]:
+                assert members(ir.And(rest)) == everyone, diagnostic.message
 
 
 def test_pairs_of_bounds_on_whole_numbers_are_always_caught(example_schema: Schema) -> None:
     """Completeness where it is cheap to know: two bounds on an int field."""
     ops = ["=", "<", "<=", ">", ">="]
-    data = _dataset(dt.date(2026, 6, 30))
+    data = _dataset(dt.date(2026, 6, 30), random.Random(0))
     for op1 in ops:
         for op2 in ops:
             for v1 in (10, 11):
