@@ -109,8 +109,9 @@ def parse_file(text: str, path: str) -> tuple[s.SegmentFile, list[Diagnostic]]:
     bounds = list(zip(starts, [*starts[1:], len(text)], strict=True))
     if _has_content(text[: starts[0]]):
         bounds.insert(0, (0, starts[0]))
+    blank = _BLANK.sub(" ", text) if len(bounds) > 1 else text  # once per file, not per piece
     for begin, end in bounds:
-        piece = _mask(text, begin, end)
+        piece = text if (begin, end) == (0, len(text)) else blank[:begin] + text[begin:end]
         try:
             result: Any = _lark().parse(piece)
         except UnexpectedInput as error:
@@ -181,12 +182,9 @@ def _has_content(text: str) -> bool:
     return any(line.strip() and not line.strip().startswith("#") for line in text.splitlines())
 
 
-def _mask(text: str, begin: int, end: int) -> str:
-    """Blank everything outside text[begin:end] (newlines kept), so positions stay true."""
-    if begin == 0 and end == len(text):
-        return text
-    head = re.sub(r"[^\n]", " ", text[:begin])
-    return head + text[begin:end]
+# Each segment of a file is parsed on its own, after the text before it blanked out (newlines
+# kept), so that line, column and offset of every token stay those of the whole file.
+_BLANK = re.compile(r"[^\n]")
 
 
 @lru_cache(maxsize=1024)

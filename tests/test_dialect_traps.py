@@ -181,3 +181,10 @@ def test_calendar_month_arithmetic(example_schema, dialect: str, fragment: str) 
 def test_dialects_without_arrays_refuse_list_conditions(example_schema, dialect: str) -> None:
     problems = segdsl.check("interests contains 'yoga'", example_schema, dialect=dialect)
     assert [d.code for d in problems] == ["SEG140"]
+
+
+def test_trino_timestamps_keep_microseconds(example_schema) -> None:
+    # Trino docs, TIMESTAMP: "TIMESTAMP is an alias for TIMESTAMP(3)"; casting a literal with
+    # microseconds to it rounds them away, so the type is spelled with its precision.
+    out = sql(example_schema, "last_seen_at > 2026-03-25T23:59:59.999999", "trino")
+    assert "CAST('2026-03-25 23:59:59.999999' AS TIMESTAMP(6))" in out

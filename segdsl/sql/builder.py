@@ -190,6 +190,8 @@ class QueryBuilder:
         func = {"count": exp.Count, "count_distinct": exp.Count, "sum": exp.Sum, "avg": exp.Avg,
                 "min": exp.Min, "max": exp.Max}[aggregation.func]
         distinct = aggregation.func == "count_distinct"
+        if distinct and aggregation.arg is not None:
+            arg = self.low.distinct_value(arg, aggregation.arg.type.is_textual)
         if condition is None:
             return func(this=exp.Distinct(expressions=[arg]) if distinct else arg)
         return self.low.conditional_aggregate(func, arg, condition, distinct)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from sqlglot import exp
 
@@ -154,6 +155,10 @@ class Lowering:
         return exp.RegexpLike(this=value, expression=exp.Literal.string(pattern))
 
     # ---- aggregates --------------------------------------------------------------------
+    def distinct_value(self, value: exp.Expr, text: bool) -> exp.Expr:
+        """What COUNT(DISTINCT …) compares: the value itself, where = is exact."""
+        return value
+
     def conditional_aggregate(self, func: type[exp.AggFunc], arg: exp.Expr, condition: exp.Expr,
                               distinct: bool) -> exp.Expr:
         """``func(arg)`` over the rows where ``condition`` holds: ``func(CASE WHEN … THEN arg END)``,
@@ -355,6 +360,14 @@ class MySQLLowering(Lowering):
     def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
         return super().text_match(_binary(value), kind, text)
 
+    def distinct_value(self, value: exp.Expr, text: bool) -> exp.Expr:
+        # COUNT(DISTINCT) compares with the column's collation too: 'Paid' and 'paid ' would be one
+        return _bytes(value) if text else value
+
+    def timestamp_datatype(self) -> exp.DataType:
+        # CAST(… AS DATETIME) drops the fraction of a second ('…23:59:59.999999' → '…23:59:59')
+        return _with_precision(exp.DataType.Type.DATETIME, 6)
+
     def regex(self, value: exp.Expr, pattern: str) -> exp.Expr:
         # MariaDB has no REGEXP_LIKE; REGEXP_INSTR runs on MariaDB and MySQL 8 alike.
         found = exp.Anonymous(this="REGEXP_INSTR", expressions=[_binary(value), exp.Literal.string(pattern)])
@@ -372,6 +385,16 @@ def _with_end(value: exp.Expr) -> exp.Expr:
     if isinstance(value, exp.Literal) and value.is_string:
         return exp.Literal.string(value.this + _END)
     return exp.Paren(this=exp.Add(this=value, expression=exp.Literal.string(_END)))
+
+
+def _with_precision(kind: Any, digits: int) -> exp.DataType:  # kind: a DataType.Type member
+    return exp.DataType(this=kind, expressions=[exp.DataTypeParam(this=exp.Literal.number(digits))])
+
+
+class TrinoLowering(Lowering):
+    def timestamp_datatype(self) -> exp.DataType:
+        # Trino's TIMESTAMP means TIMESTAMP(3): a literal's microseconds would be rounded
+        return _with_precision(exp.DataType.Type.TIMESTAMP, 6)
 
 
 def _bytes(value: exp.Expr) -> exp.Expr:
@@ -394,8 +417,7 @@ class ClickHouseLowering(Lowering):
         return exp.Cast(this=exp.Literal.string(day.isoformat()), to=exp.DataType(this=exp.DataType.Type.DATE32))
 
     def timestamp_datatype(self) -> exp.DataType:
-        return exp.DataType(this=exp.DataType.Type.DATETIME64,
-                            expressions=[exp.DataTypeParam(this=exp.Literal.number(6))])
+        return _with_precision(exp.DataType.Type.DATETIME64, 6)
 
     def current_date(self) -> exp.Expr:
         return exp.Anonymous(this="toDate32", expressions=[exp.CurrentDate()])
@@ -450,6 +472,7 @@ class PostgresLowering(_FilterClause, Lowering):
 
 LOWERINGS: dict[str, type[Lowering]] = {
     "postgres": PostgresLowering,
+    "trino": TrinoLowering,
     "datafusion": DataFusionLowering,
     "duckdb": DuckDBLowering,
     "sqlite": SQLiteLowering,

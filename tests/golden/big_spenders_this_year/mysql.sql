@@ -4,8 +4,8 @@ WITH `seg_orders` AS (
     SUM(`r`.`amount`) AS `a1`
   FROM `orders` AS `r`
   WHERE
-    `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS DATETIME)
-    AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME)
+    `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS DATETIME(6))
+    AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME(6))
     AND CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
   GROUP BY
     `r`.`customer_id`

@@ -5,8 +5,8 @@ WITH `seg_events` AS (
     COUNT(CASE WHEN CAST(`r`.`name` AS BINARY) = CAST('purchase' AS BINARY) THEN 1 END) AS `a2`
   FROM `events` AS `r`
   WHERE
-    `r`.`ts` >= CAST('2026-06-24 00:00:00' AS DATETIME)
-    AND `r`.`ts` < CAST('2026-07-01 00:00:00' AS DATETIME)
+    `r`.`ts` >= CAST('2026-06-24 00:00:00' AS DATETIME(6))
+    AND `r`.`ts` < CAST('2026-07-01 00:00:00' AS DATETIME(6))
     AND CAST(`r`.`name` AS BINARY) IN (CAST('add_to_cart' AS BINARY), CAST('purchase' AS BINARY))
   GROUP BY
     `r`.`customer_id`

@@ -5,8 +5,8 @@ WITH "seg_events" AS (
     COUNT(CASE WHEN "r"."name" = 'purchase' THEN 1 END) AS "a2"
   FROM "events" AS "r"
   WHERE
-    "r"."ts" >= CAST('2026-06-24 00:00:00' AS TIMESTAMP)
-    AND "r"."ts" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    "r"."ts" >= CAST('2026-06-24 00:00:00' AS TIMESTAMP(6))
+    AND "r"."ts" < CAST('2026-07-01 00:00:00' AS TIMESTAMP(6))
     AND "r"."name" IN ('add_to_cart', 'purchase')
   GROUP BY
     "r"."customer_id"

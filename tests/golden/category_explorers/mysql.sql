@@ -1,7 +1,7 @@
 WITH `seg_orders` AS (
   SELECT
     `r`.`customer_id` AS `entity_key`,
-    COUNT(DISTINCT `r`.`category`) AS `a1`
+    COUNT(DISTINCT CAST(`r`.`category` AS BINARY)) AS `a1`
   FROM `orders` AS `r`
   WHERE
     CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)

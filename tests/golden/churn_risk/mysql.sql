@@ -18,5 +18,5 @@ FROM `customers` AS `e`
 JOIN `seg_orders` AS `rel1`
   ON `rel1`.`entity_key` = `e`.`customer_id`
 WHERE
-  `rel1`.`a1` < CAST('2026-01-01 00:00:00' AS DATETIME)
+  `rel1`.`a1` < CAST('2026-01-01 00:00:00' AS DATETIME(6))
   AND COALESCE(`rel1`.`a2`, 0) >= 200

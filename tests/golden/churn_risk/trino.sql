@@ -13,5 +13,5 @@ FROM "customers" AS "e"
 JOIN "seg_orders" AS "rel1"
   ON "rel1"."entity_key" = "e"."customer_id"
 WHERE
-  "rel1"."a1" < CAST('2026-01-01 00:00:00' AS TIMESTAMP)
+  "rel1"."a1" < CAST('2026-01-01 00:00:00' AS TIMESTAMP(6))
   AND COALESCE("rel1"."a2", 0) >= 200

@@ -9,8 +9,8 @@ WITH `seg_orders` AS (
     `r`.`customer_id` AS `entity_key`,
     SUM(
       CASE
-        WHEN `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS DATETIME)
-        AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME)
+        WHEN `r`.`created_at` >= CAST('2025-07-01 00:00:00' AS DATETIME(6))
+        AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME(6))
         THEN `r`.`amount`
       END
     ) AS `a1`,

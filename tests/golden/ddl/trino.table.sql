@@ -10,8 +10,8 @@ WITH "seg_orders" AS (
     SUM("r"."amount") AS "a1"
   FROM "orders" AS "r"
   WHERE
-    "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP)
-    AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+    "r"."created_at" >= CAST('2025-07-01 00:00:00' AS TIMESTAMP(6))
+    AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP(6))
     AND "r"."status" = 'paid'
   GROUP BY
     "r"."customer_id"

@@ -12,5 +12,5 @@ FROM "customers" AS "e"
 JOIN "seg_orders" AS "rel1"
   ON "rel1"."entity_key" = "e"."customer_id"
 WHERE
-  "rel1"."a1" >= CAST('2026-06-01 00:00:00' AS TIMESTAMP)
-  AND "rel1"."a1" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+  "rel1"."a1" >= CAST('2026-06-01 00:00:00' AS TIMESTAMP(6))
+  AND "rel1"."a1" < CAST('2026-07-01 00:00:00' AS TIMESTAMP(6))

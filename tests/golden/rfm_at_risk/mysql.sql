@@ -4,8 +4,8 @@ WITH `seg_orders` AS (
     COUNT(CASE WHEN CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY) THEN 1 END) AS `a1`,
     COUNT(
       CASE
-        WHEN `r`.`created_at` >= CAST('2026-04-02 00:00:00' AS DATETIME)
-        AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME)
+        WHEN `r`.`created_at` >= CAST('2026-04-02 00:00:00' AS DATETIME(6))
+        AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME(6))
         THEN 1
       END
     ) AS `a2`

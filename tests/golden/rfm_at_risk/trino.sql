@@ -4,8 +4,8 @@ WITH "seg_orders" AS (
     COUNT(CASE WHEN "r"."status" = 'paid' THEN 1 END) AS "a1",
     COUNT(
       CASE
-        WHEN "r"."created_at" >= CAST('2026-04-02 00:00:00' AS TIMESTAMP)
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        WHEN "r"."created_at" >= CAST('2026-04-02 00:00:00' AS TIMESTAMP(6))
+        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP(6))
         THEN 1
       END
     ) AS "a2"

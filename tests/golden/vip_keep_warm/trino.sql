@@ -27,6 +27,6 @@ WHERE
     "pct1"."rnk" - 1
   ) < 1 * "pct1"."cnt"
   AND (
-    NOT COALESCE("rel1"."a2" < CAST('2026-01-01 00:00:00' AS TIMESTAMP), FALSE)
+    NOT COALESCE("rel1"."a2" < CAST('2026-01-01 00:00:00' AS TIMESTAMP(6)), FALSE)
     OR COALESCE("rel1"."a1", 0) < 200
   )

@@ -3,8 +3,8 @@ WITH `seg_orders` AS (
     `r`.`customer_id` AS `entity_key`,
     COUNT(
       CASE
-        WHEN `r`.`created_at` >= CAST('2026-04-02 00:00:00' AS DATETIME)
-        AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME)
+        WHEN `r`.`created_at` >= CAST('2026-04-02 00:00:00' AS DATETIME(6))
+        AND `r`.`created_at` < CAST('2026-07-01 00:00:00' AS DATETIME(6))
         AND CAST(`r`.`status` AS BINARY) = CAST('paid' AS BINARY)
         THEN 1
       END

@@ -3,8 +3,8 @@ WITH "seg_orders" AS (
     "r"."customer_id" AS "entity_key",
     COUNT(
       CASE
-        WHEN "r"."created_at" >= CAST('2026-04-02 00:00:00' AS TIMESTAMP)
-        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP)
+        WHEN "r"."created_at" >= CAST('2026-04-02 00:00:00' AS TIMESTAMP(6))
+        AND "r"."created_at" < CAST('2026-07-01 00:00:00' AS TIMESTAMP(6))
         AND "r"."status" = 'paid'
         THEN 1
       END
