@@ -85,7 +85,11 @@ DIALECTS: dict[str, Dialect] = {
             engine="MariaDB 10.11",
             notes=("text equality compares bytes (CAST(… AS BINARY)): case-sensitive, trailing "
                    "spaces count; LIKE and REGEXP use the utf8mb4_bin collation",
-                   "regular expressions use REGEXP_INSTR (MariaDB has no REGEXP_LIKE)"),
+                   "regular expressions use REGEXP_INSTR (MariaDB has no REGEXP_LIKE)",
+                   "COUNT(DISTINCT) of text counts byte-distinct values; timestamps are DATETIME(6)",
+                   "entity keys are joined and grouped with the column's collation: text keys that "
+                   "differ only in case or trailing spaces are one key there (use a _bin collation "
+                   "or numeric keys)"),
         ),
         Dialect(
             "tsql",
