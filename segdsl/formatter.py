@@ -11,14 +11,19 @@ The layout::
 
 * a top-level ``and`` (or ``or``) chain has one condition per line; a parenthesised group
   inside it stays on one line unless it holds a comment or would be wider than
-  ``MAX_WIDTH``, and is then broken one condition per line between ``(`` and ``)``;
-* parentheses only where precedence (or the written grouping, which the IR keeps) needs
-  them; ``==`` → ``=``, ``<>`` → ``!=``, ``between a and b`` → ``a..b``, ``1 days`` →
-  ``1 day``; keywords in lower case, names in backticks only when they must be;
+  ``MAX_WIDTH``, and is then broken one condition per line between ``(`` and ``)``, nested
+  groups indented further;
+* a condition on an aggregate that holds a comment inside ``count(…)``, or that is too wide
+  and has a filter, is broken too: ``count(`` / the relation and window / ``where`` and its
+  filter, one condition per line / ``) > 2``; so a comment stays inside its condition;
+* parentheses where precedence (or the written grouping, which the IR keeps) needs them,
+  and around an ``and`` inside an ``or``, for the reader; ``==`` → ``=``, ``<>`` → ``!=``,
+  ``between a and b`` → ``a..b``, ``1 days`` → ``1 day``; keywords in lower case, names in
+  backticks only when they must be;
 * text values in single quotes and descriptions in double quotes, unless the text holds
   that quote and not the other one;
-* one blank line between segments, a newline at the end; a bare-expression file stays a
-  bare expression.
+* one blank line between segments, a newline at the end (``\\r\\n`` in a file whose lines
+  mostly end so); a bare-expression file stays a bare expression.
 
 Comments are not in the syntax tree, so they are collected from the text (skipping ``#``
 inside quotes and backticks) and re-attached by position: a comment on a line of its own
@@ -31,6 +36,7 @@ the same syntax tree (hence the same IR) and the same comments; otherwise
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -62,14 +68,28 @@ def keywords() -> frozenset[str]:
 
 
 def format_text(text: str, path: str = "<string>") -> tuple[str | None, list[Diagnostic]]:
-    """The canonical text, or None and the syntax diagnostics when the text does not parse."""
+    """The canonical text, or None and the syntax diagnostics when the text does not parse.
+
+    Lines end as most of the text's lines do (``\\r\\n`` or ``\\n``), so formatting a
+    Windows checkout does not rewrite every line.
+    """
     text = text[1:] if text.startswith("\ufeff") else text  # as parse_file does: spans fit
     parsed, problems = parse_file(text, path)
     if problems:
         return None, problems
+    newline = line_ending(text)
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+        parsed, _ = parse_file(text, path)
     result = _Formatter(text, parsed).run()
     _verify(text, result, path, parsed)
-    return result, []
+    return result.replace("\n", newline), []
+
+
+def line_ending(text: str) -> str:
+    """``\\r\\n`` when most line breaks of ``text`` are, else ``\\n``."""
+    crlf = text.count("\r\n")
+    return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
 
 
 # ---- comments and parentheses in the source -------------------------------------------
@@ -140,6 +160,7 @@ class _Formatter:
         self.parsed = parsed
         self.comments, self.pairs, tokens = _scan(text)
         self.token_at = {pos: index for index, (pos, _) in enumerate(tokens)}
+        self.starts = [pos for pos, _ in tokens]
         self.tokens = tokens
 
     def run(self) -> str:
@@ -163,51 +184,107 @@ class _Formatter:
                 out.append(_Line(2, f"description {_quote(d.value, chr(34))}", d.span.start,
                                  d.span.start, d.span.end, "item"))
             first_indent, first_prefix, rest_indent = 2, "where ", 4
-        expr = segment.expr
-        body: list[_Line] = []
-        if isinstance(expr, (s.And, s.Or)):
-            word = "and" if isinstance(expr, s.And) else "or"
-            for index, item in enumerate(expr.items):
-                indent, prefix = (first_indent, first_prefix) if index == 0 else (rest_indent, f"{word} ")
-                body.extend(self.lines(item, indent, prefix, _needs_parens(item, expr)))
-        else:
-            body.extend(self.lines(expr, first_indent, first_prefix, False))
+        body = self.chain_lines(segment.expr, first_indent, first_prefix, rest_indent)
         if segment.implicit and body:
             body[0].file_level = True
         return out + body
 
+    def chain_lines(self, expr: s.Expr, indent: int, prefix: str, rest_indent: int) -> list[_Line]:
+        """A top-level chain (of a segment or an aggregate's filter): one condition per line."""
+        if not isinstance(expr, (s.And, s.Or)):
+            return self.lines(expr, indent, prefix, False)
+        word = "and" if isinstance(expr, s.And) else "or"
+        out: list[_Line] = []
+        for index, item in enumerate(expr.items):
+            here, before = (indent, prefix) if index == 0 else (rest_indent, f"{word} ")
+            out.extend(self.lines(item, here, before, _needs_parens(item, expr)))
+        return out
+
     def lines(self, node: s.Expr, indent: int, prefix: str, parens: bool, *, first_in_group: bool = False,
               anchors: tuple[int, int] | None = None) -> list[_Line]:
-        """``node`` printed from ``indent`` after ``prefix``: one line, or a broken group.
+        """``node`` printed from ``indent`` after ``prefix``: one line, or broken over several.
 
         ``anchors`` are where the printed text starts in the source, for comments on their own
         line and for trailing comments (see :meth:`anchors`).
         """
         if parens and isinstance(node, (s.And, s.Or)):
-            open_, close = self.paren_pair(node)
-            start, tstart = anchors or self.anchors(open_, first_in_group)
-            one = prefix + "(" + self.inline(node) + ")"
-            inside = any(open_ < c.pos < close for c in self.comments)
-            if not inside and indent + len(one) <= MAX_WIDTH:
-                return [_Line(indent, one, start, tstart, node.span.end, "item")]
-            word = "and" if isinstance(node, s.And) else "or"
-            out = [_Line(indent, prefix + "(", start, tstart, open_ + 1, "open")]
-            for index, item in enumerate(node.items):
-                out.extend(self.lines(item, indent + 2, "" if index == 0 else f"{word} ",
-                                      _needs_parens(item, node), first_in_group=index == 0))
-            out.append(_Line(indent, ")", close, close, close + 1, "close"))
-            return out
+            return self.group_lines(node, indent, prefix, first_in_group, anchors)
         start, tstart = anchors or self.anchors(node.span.start, first_in_group)
-        if isinstance(node, s.Not) and isinstance(node.operand, (s.And, s.Or, s.Not)):
+        if isinstance(node, s.Not):
             return self.lines(node.operand, indent, prefix + "not ",
                               isinstance(node.operand, (s.And, s.Or)), anchors=(start, tstart))
-        if isinstance(node, s.HasRows) and isinstance(node.filter, (s.And, s.Or, s.Not)):
+        if isinstance(node, s.HasRows) and node.filter is not None:
             head = self.has_head(node) + " where "
             return self.lines(node.filter, indent, prefix + head,
                               isinstance(node.filter, (s.And, s.Or)), anchors=(start, tstart))
-        text = self.inline(node)
-        return [_Line(indent, prefix + (f"({text})" if parens else text), start, tstart,
-                      node.span.end, "item")]
+        text = prefix + self.inline(node)
+        operand = getattr(node, "operand", None)
+        if isinstance(operand, s.Aggregate) and (self.comment_inside(operand) or (
+                operand.filter is not None and indent + len(text) > MAX_WIDTH)):
+            return self.aggregate_lines(node, operand, indent, prefix, start, tstart)
+        return [_Line(indent, text, start, tstart, node.span.end, "item")]
+
+    def group_lines(self, node: s.And | s.Or, indent: int, prefix: str, first_in_group: bool,
+                    anchors: tuple[int, int] | None) -> list[_Line]:
+        """``(a or b)`` on one line, or broken one condition per line between ``(`` and ``)``
+        when it holds a comment or is too wide. The parentheses may be new (an ``and`` in an
+        ``or``): then the group's own span stands for them."""
+        pair = self.paren_pair(node)
+        open_, close = pair or (node.span.start, node.span.end)
+        start, tstart = anchors or self.anchors(open_ if pair else node.span.start, first_in_group)
+        one = prefix + "(" + self.inline(node) + ")"
+        inside = any(open_ < c.pos < close for c in self.comments)
+        if not inside and indent + len(one) <= MAX_WIDTH:
+            return [_Line(indent, one, start, tstart, node.span.end, "item")]
+        word = "and" if isinstance(node, s.And) else "or"
+        out = [_Line(indent, prefix + "(", start, tstart, open_ + 1 if pair else open_, "open")]
+        for index, item in enumerate(node.items):
+            out.extend(self.lines(item, indent + 2, "" if index == 0 else f"{word} ",
+                                  _needs_parens(item, node), first_in_group=index == 0))
+        after = close + 1 if pair else close
+        out.append(_Line(indent, ")", close, close, after, "close"))
+        return out
+
+    def aggregate_lines(self, node: s.Expr, aggregate: s.Aggregate, indent: int, prefix: str, start: int,
+                        tstart: int) -> list[_Line]:
+        """A condition on an aggregate that holds a comment or is too wide, broken as::
+
+            count(
+              orders in last 90 days  # a comment after 'orders' stays on this line
+              where status = 'paid'
+                and amount > 10
+            ) > 2
+        """
+        open_, close = self.aggregate_parens(aggregate)
+        func = "count distinct" if aggregate.func == "count_distinct" else aggregate.func
+        out = [_Line(indent, f"{prefix}{func}(", start, tstart, open_ + 1, "open")]
+        head = _name(aggregate.relation.text)
+        last: s.Name | s.Window = aggregate.relation
+        if aggregate.field is not None:
+            head += f".{_name(aggregate.field.text)}"
+            last = aggregate.field
+        if aggregate.window is not None:
+            head += f" {_window(aggregate.window)}"
+            last = aggregate.window
+        first = aggregate.relation.span.start
+        out.append(_Line(indent + 2, head, first, first, last.span.end, "item"))
+        if aggregate.filter is not None:
+            out.extend(self.chain_lines(aggregate.filter, indent + 2, "where ", indent + 4))
+        rest = self.inline(node)[len(_operand(aggregate, self)):]
+        out.append(_Line(indent, ")" + rest, close, close, max(node.span.end, close + 1), "item"))
+        return out
+
+    def comment_inside(self, aggregate: s.Aggregate) -> bool:
+        open_, close = self.aggregate_parens(aggregate)
+        return any(open_ < c.pos < close for c in self.comments)
+
+    def aggregate_parens(self, aggregate: s.Aggregate) -> tuple[int, int]:
+        """Where ``(`` and ``)`` of ``count(…)`` are in the source."""
+        index = self.token_at[aggregate.span.start]
+        while self.tokens[index][1] != "(":
+            index += 1
+        open_ = self.tokens[index][0]
+        return open_, dict(self.pairs)[open_]
 
     def anchors(self, pos: int, first_in_group: bool) -> tuple[int, int]:
         """Where a line's text starts in the source: (for own-line comments, for trailing ones).
@@ -230,15 +307,24 @@ class _Formatter:
             trail -= 1
         return self.tokens[own][0], self.tokens[trail][0]
 
-    def paren_pair(self, node: s.Expr) -> tuple[int, int]:
-        """The innermost pair of parentheses written around a group."""
+    def paren_pair(self, node: s.Expr) -> tuple[int, int] | None:
+        """The parentheses written around a group, or None when there are none of its own.
+
+        A group's span leaves out its parentheses (and those of a last item), so the pair is
+        the innermost one around the span with only '(' (or ')') and comments between.
+        """
         best: tuple[int, int] | None = None
         for open_, close in self.pairs:
             if open_ < node.span.start and close >= node.span.end and (best is None or open_ > best[0]):
                 best = (open_, close)
-        if best is None:  # pragma: no cover - a group inside and/or/not always has parentheses
-            raise FormatterBug("a group without parentheses")
-        return best
+        if best is None:
+            return None
+        before = range(self.token_at[best[0]] + 1, self.token_at[node.span.start])
+        after = range(bisect.bisect_left(self.starts, node.span.end), self.token_at[best[1]])
+        if all(self.tokens[i][1] == "(" or self.tokens[i][1].startswith("#") for i in before) and all(
+                self.tokens[i][1] == ")" or self.tokens[i][1].startswith("#") for i in after):
+            return best
+        return None
 
     # -- one-line rendering -----------------------------------------------------------
 
@@ -340,11 +426,12 @@ class _Formatter:
 
 
 def _needs_parens(node: s.Expr, parent: s.Expr) -> bool:
-    """Parentheses that precedence needs, or that keep the written grouping (and so the IR)."""
+    """Parentheses that precedence needs, that keep the written grouping (and so the IR), or
+    that show it: ``(a and b) or c``, as Prettier does for mixed ``&&``/``||``."""
     if isinstance(parent, s.And):
         return isinstance(node, (s.And, s.Or))
-    if isinstance(parent, s.Or):
-        return isinstance(node, s.Or)
+    if isinstance(parent, s.Or):  # an 'and' inside an 'or' too: the grouping is easier to read
+        return isinstance(node, (s.And, s.Or))
     if isinstance(parent, (s.Not, s.HasRows)):
         return isinstance(node, (s.And, s.Or))
     return False

@@ -2,7 +2,8 @@
 
 Exit codes: 0 fine; 1 when a file has syntax errors (reported, left untouched), cannot be
 read or written, or — with ``--check`` — would change. ``--check`` and ``--diff`` never
-write. ``-`` formats standard input to standard output.
+write. ``-`` formats standard input to standard output. Line endings are kept: a file
+whose lines end in ``\\r\\n`` comes back so (see :func:`segdsl.formatter.line_ending`).
 """
 
 from __future__ import annotations
@@ -94,7 +95,10 @@ def _format_file(path: str, dry_run: bool, show_diff: bool, problems: list[Diagn
 def _format_stdin(check: bool, show_diff: bool) -> None:
     from segdsl.formatter import FormatterBug, format_text
 
-    raw = sys.stdin.read()
+    try:
+        raw = sys.stdin.buffer.read().decode("utf-8")  # bytes: '\r\n' stays
+    except UnicodeDecodeError:
+        raise click.ClickException("standard input is not UTF-8 text") from None
     try:
         result, syntax = format_text(raw, "<stdin>")
     except FormatterBug as bug:
@@ -105,7 +109,9 @@ def _format_stdin(check: bool, show_diff: bool) -> None:
     if show_diff:
         click.echo(_diff(raw, result, "<stdin>"), nl=False)
     elif not check:
-        click.echo(result, nl=False)
+        out = sys.stdout.buffer
+        out.write(result.encode("utf-8"))
+        out.flush()
     if check and result != raw:
         raise Failed
 
