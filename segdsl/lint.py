@@ -206,8 +206,8 @@ class _Linter:
             message = f"{', '.join(quoted[:-1])} and {quoted[-1]} can never {both} be true, so {result}"
             hint = "one of them is probably wrong; if either should do, join them with 'or'"
             if related:
-                hint = ("every row counted in a shorter window (or with a filter) is also counted in a "
-                        "longer one (or without it); " + hint)
+                hint = ("a row in a shorter window (or passing a filter) also counts for a longer window "
+                        "(or without the filter); one of the two is probably wrong")
         notes = tuple(f'{self.source.path}:{n.span.line}:{n.span.column}: "{self.text(n)}" is here'
                       for n in nodes[:-1])
         self.diagnostics.append(make("SEG401", message, self.source, nodes[-1].span, hint,
