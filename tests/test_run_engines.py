@@ -75,7 +75,7 @@ def test_run_on_every_target(target: str, project: Path, capsys: pytest.CaptureF
     code, out, err = segdsl(capsys, "run", "shop.seg", "--segment", "adults", "--db", target,
                             "--format", "json", "--limit", "2")
     assert code == 0, err
-    assert json.loads(out) == {"segment": "adults", "members": 3, "total": 5, "sample": [1, 3]}
+    assert json.loads(out) == {"segment": "adults", "members": 3, "total": 5, "as_of": None, "sample": [1, 3]}
     code, out, err = segdsl(capsys, "run", "shop.seg", "--segment", "percent_sign", "--db", target,
                             "--format", "csv")
     assert (code, out) == (0, "customer_id\n5\n"), err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
 import re
 import sys
 import uuid
@@ -103,10 +104,12 @@ def spark_session() -> Any:
     if _spark is None:
         if importlib.util.find_spec("pyspark") is None:
             unavailable("spark", "pyspark not installed (scripts/install-test-deps.sh)")
-        from tests.engines import _java
+        from tests.engines import java17
 
-        if _java() is None:
-            unavailable("spark", "java not found (Spark needs Java 17)")
+        try:
+            os.environ["JAVA_HOME"] = java17()  # the JVM PySpark starts is this Java 17
+        except LookupError as error:
+            unavailable("spark", f"Spark needs Java 17: {error}")
         from tests.engines.spark_engine import spark_session as start
 
         _spark = start()
@@ -534,7 +537,7 @@ def test_spark_cli_run_and_sizes_in_process(parquet_dataset: tuple[Path, Any], t
     out = cli("run", str(EXAMPLES / "segments"), "--segment", "uk_frequent", "--format", "json")
     expected = sorted(EXAMPLE_MEMBERS["uk_frequent"])
     assert json.loads(out) == {"segment": "uk_frequent", "members": len(expected), "total": len(CUSTOMERS),
-                               "sample": expected[:10]}
+                               "as_of": AS_OF.isoformat(), "sample": expected[:10]}
     out = cli("run", str(EXAMPLES / "segments"), "--segment", "high_value", "--format", "csv")
     assert out == "customer_id\n" + "".join(f"{k}\n" for k in sorted(EXAMPLE_MEMBERS["high_value"]))
     data = json.loads(cli("sizes", str(EXAMPLES / "segments"), "--format", "json"))
