@@ -17,7 +17,8 @@ KINDS = {
                "(`segment vip where age > 30`)",
     "test-file": "a *.test.yml file beside x.seg, run with `segdsl test`",
     "python": "a call of the Python API (names: segdsl, schema)",
-    "database": "needs a database holding data; the tests do not run it",
+    "database": "schema lines merged into examples/schema.yml, checked with `segdsl check --db` "
+                "against a small demo database (`segdsl demo`)",
 }
 
 
