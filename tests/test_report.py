@@ -148,7 +148,7 @@ def test_chart_text_is_escaped() -> None:
 
 
 def test_json_output_and_missing_folder(project: Path, tmp_path: Path) -> None:
-    run = segdsl("report", "segments.seg", "--db", "small.duckdb", "--as-of", AS_OF, "--out",
+    run = segdsl("report", "segments.seg", "--db", "small.duckdb", "--as-of", AS_OF, "-o",
                  str(tmp_path / "r.html"), "--segment", "women", "--format", "json", cwd=project)
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)

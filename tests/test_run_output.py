@@ -96,7 +96,7 @@ def test_failed_run_leaves_no_file(tmp_path: Path, example_schema: Schema) -> No
     broken = dataset_db(tmp_path / "no_orders.duckdb", example_schema, skip=("orders",))
     folder = tmp_path / "out"
     folder.mkdir()
-    code, stdout, stderr = _run(broken, "--out", str(folder / "members.csv"), expr="has orders")
+    code, stdout, stderr = _run(broken, "-o", str(folder / "members.csv"), expr="has orders")
     assert code == 1 and "error[SEG302]" in stderr and "orders" in stderr and "Traceback" not in stderr
     assert list(folder.iterdir()) == [] and stdout == ""
 

@@ -20,7 +20,7 @@ def export() -> None:
 
 @export.command(short_help="One dbt model per segment, and schema.yml with tests on the key.")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+@click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder for the models (created if missing), e.g. models/segments.")
 @schema_option
 @dialect_option

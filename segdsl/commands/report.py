@@ -14,7 +14,7 @@ from segdsl.insights.console import db_option, load_checked, output_format_optio
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @db_option
-@click.option("--out", "out_path", default="report.html", show_default=True, type=click.Path(dir_okay=False),
+@click.option("--out", "-o", "out_path", default="report.html", show_default=True, type=click.Path(dir_okay=False),
               help="The HTML file to write (replaced atomically).")
 @schema_option
 @as_of_option

@@ -37,7 +37,7 @@ from segdsl.cli import (
 @click.option("--segment", help="Which segment to run when the files define several.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(min=0),
               help="How many members to show.")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False),
+@click.option("--out", "-o", "out_path", type=click.Path(dir_okay=False),
               help="Also write every member key to this .csv or .parquet file (replaced atomically).")
 @click.option("--format", "output_format", default="table", show_default=True,
               type=click.Choice(["table", "csv", "json"]),
