@@ -22,6 +22,7 @@ replace a table atomically (segdsl/runners/materialize.py).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -272,7 +273,7 @@ def script(segments: list[ir.Segment], schema: Schema, dialect: str | Dialect, k
              f"for {chosen.name}, {when}",
              "-- generated: edit the .seg files, not this file", ""]
     for block in blocks(segments, schema, chosen, kind, name, as_of):
-        lines.append(f"-- {block.comment}")
+        lines.append(f"-- {comment_text(block.comment)}")
         lines.extend(f"{statement};" for statement in block.statements)
         if rules.batch_separator:
             lines.append(rules.batch_separator)
@@ -283,4 +284,15 @@ def script(segments: list[ir.Segment], schema: Schema, dialect: str | Dialect, k
 def _comment(segment: ir.Segment) -> str:
     if not segment.description:
         return segment.name
-    return f"{segment.name}: {' '.join(segment.description.split())}"
+    return f"{segment.name}: {segment.description}"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def comment_text(text: str) -> str:
+    """``text`` made safe to follow ``--`` on one line: every run of whitespace (including
+    ``\\r``, ``\\n``, U+2028 and the other line breaks some engines end a comment at) becomes
+    one space and other control characters become U+FFFD, so nothing a segment, a file name or
+    a schema holds can end the comment and be read as SQL."""
+    return _CONTROL.sub("\ufffd", " ".join(text.split()))

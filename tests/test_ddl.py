@@ -115,6 +115,27 @@ def test_names_are_quoted_never_pasted() -> None:
     assert len(_statements(text, "postgres")) == 2
 
 
+def test_comments_stay_on_their_line() -> None:
+    """A line break in the schema's key, a description or a segment name (\\r ends a comment on
+    PostgreSQL; U+2028 is a line break to some tools) never ends a ``--`` comment."""
+    from segdsl import api, node
+
+    schema = load_schema(EXAMPLES / "schema.yml")
+    schema = node.replace(schema, key="customer_id\nDROP TABLE evil_key; --")
+    text = ("segment `x\rDROP TABLE evil_name; --`\n"
+            "  description \"d\u2028DROP TABLE evil_description; --\"\n  where age > 1\n")
+    segments = list(api.parse_segments(text, schema).segments.values())
+    for kind in ("membership", "view"):
+        script = ddl.script(segments, schema, "postgres", kind, None if kind == "view" else "m", AS_OF)
+        comments = [line for line in script.split("\n") if line.startswith("-- ")]
+        assert any("x DROP TABLE evil_name; --" in line for line in comments), comments
+        for statement in sqlglot.parse(script, read="postgres"):
+            assert statement is not None
+            assert isinstance(statement, (sqlglot.exp.Create, sqlglot.exp.Drop)), statement.sql()
+            tables = {t.name for t in statement.find_all(sqlglot.exp.Table)}
+            assert not tables & {"evil_key", "evil_name", "evil_description"}, statement.sql()
+
+
 def test_bad_names() -> None:
     for name, kind in [("a..b", "view"), ("a.b.c", "view"), ("a.b.c.d", "membership"), ("", "table")]:
         with pytest.raises(ValueError):
