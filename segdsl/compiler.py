@@ -27,6 +27,8 @@ def render(expression: exp.Expr, dialect: Dialect, pretty: bool = True) -> str:
     """
     if dialect.unquoted_case == "upper":
         _upper_case_names(expression)
+    if dialect.escape_string_backslashes:
+        _escape_backslash_strings(expression)
     return _sqlglot_dialect(dialect.sqlglot).generate(expression, copy=False, identify=True, pretty=pretty)
 
 
@@ -35,6 +37,14 @@ def _sqlglot_dialect(name: str) -> SqlglotDialect:
     """One sqlglot Dialect object per name (``expression.sql(dialect=name)`` builds a new one
     every call, a tenth of a typical compile)."""
     return SqlglotDialect.get_or_raise(name)
+
+
+def _escape_backslash_strings(expression: exp.Expr) -> None:
+    """Every string literal holding a backslash becomes sqlglot's escape string (PostgreSQL:
+    E'…', backslashes and quotes doubled by sqlglot), in place (see Dialect.escape_string_backslashes)."""
+    for literal in list(expression.find_all(exp.Literal)):
+        if literal.is_string and "\\" in literal.this:
+            literal.replace(exp.ByteString(this=literal.this))
 
 
 def _upper_case_names(expression: exp.Expr) -> None:

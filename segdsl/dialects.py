@@ -38,6 +38,10 @@ class Dialect(Node):
     # ORDERS). segdsl quotes every name, so an all-lower-case name from the schema is written
     # in that case to find the tables people created without quotes.
     unquoted_case: str = ""
+    # PostgreSQL reads a backslash inside '…' as an escape when standard_conforming_strings is
+    # off (a server or session setting): a string holding one is written E'…' with the
+    # backslash doubled, which means the same text under either setting.
+    escape_string_backslashes: bool = False
 
     def supports(self, feature: str) -> bool:
         return feature not in self.unsupported
@@ -61,7 +65,10 @@ DIALECTS: dict[str, Dialect] = {
                 "booleans are 0/1",
             ),
         ),
-        Dialect("postgres", "postgres", executed=True, engine="PostgreSQL 15"),
+        Dialect("postgres", "postgres", executed=True, engine="PostgreSQL 15",
+                escape_string_backslashes=True,
+                notes=("a string holding a backslash is written E'…' (backslash doubled): the same "
+                       "text whether standard_conforming_strings is on or off",)),
         Dialect("redshift", "redshift", unsupported={"lists": _NO_ARRAYS, "missing_lists": _NO_ARRAYS}),
         Dialect("snowflake", "snowflake", unquoted_case="upper",
                 notes=("names written in lower case in the schema are quoted in upper case "
@@ -89,7 +96,10 @@ DIALECTS: dict[str, Dialect] = {
                    "COUNT(DISTINCT) of text counts byte-distinct values; timestamps are DATETIME(6)",
                    "entity keys are joined and grouped with the column's collation: text keys that "
                    "differ only in case or trailing spaces are one key there (use a _bin collation "
-                   "or numeric keys)"),
+                   "or numeric keys)",
+                   "a backslash in a string is written doubled, MySQL's default escape syntax: "
+                   "a session whose sql_mode holds NO_BACKSLASH_ESCAPES must drop that flag "
+                   "(segdsl's own runner does)"),
         ),
         Dialect(
             "tsql",

@@ -469,6 +469,25 @@ def test_any_string_literal_matches_exactly_itself(engine_name: str, example_sch
     literals()
 
 
+def test_postgres_literals_do_not_depend_on_standard_conforming_strings(example_schema: Schema) -> None:
+    """With standard_conforming_strings off, PostgreSQL reads a backslash in '…' as an escape:
+    'x\\'' would end later than written. segdsl writes such strings as E'…', so every literal
+    still matches exactly itself (and a crafted one cannot end early and add SQL)."""
+    engine = _engine("postgres")
+    values = [*FIXED_LITERALS, "a\\", "x\\'') or true --", "\\'; select 1; --"]
+    rows = [{"customer_id": i + 1, "email": v} for i, v in enumerate(values)]
+    segments = _literal_segments(values)
+    program = build_program([("literals.seg", harness.source(segments))], example_schema)
+    assert program.ok, [d.message for d in program.errors]
+    python = {name: _python_says(name, values, rows) for name, _ in segments}
+    engine.execute("SET standard_conforming_strings = off")
+    try:
+        check(engine, example_schema, segments, dt.date(2026, 1, 1), rows, {"orders": [], "events": []},
+              python, program)
+    finally:
+        engine.execute("SET standard_conforming_strings = on")
+
+
 def test_a_line_break_cannot_be_a_literal(example_schema: Schema) -> None:
     program = build_program([("t.seg", "segment s where email = 'a\nb'\n")], example_schema)
     assert [d.code for d in program.errors] == ["SEG002"]

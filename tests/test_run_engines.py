@@ -187,3 +187,33 @@ def test_wrongly_typed_column_is_named_by_materialize_and_check(project: Path,
     assert "2 warnings" in err
     code, _, _ = segdsl(capsys, "check", "shop.seg", "--db", "shop.duckdb", "--strict")
     assert code == 1
+
+
+@pytest.mark.parametrize("server", ["postgres", "mysql"])
+def test_backslash_literals_whatever_the_servers_string_mode(server: str, project: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """PostgreSQL with standard_conforming_strings off, and MySQL with NO_BACKSLASH_ESCAPES, read
+    a backslash in '…' differently from their defaults; a literal must still be exactly itself."""
+    url = TARGETS[server](project)
+    with open_database(url) as db:
+        _load(db)
+        backslash = "chr(92)" if server == "postgres" else "CHAR(92 USING utf8mb4)"
+        db.execute(f"UPDATE shop_customers SET region = CONCAT('a', {backslash}) WHERE customer_id = 3")
+        if server == "postgres":
+            db.execute("ALTER DATABASE segdsl_run_test SET standard_conforming_strings = off")
+        else:
+            (saved,), = db.query("SELECT @@GLOBAL.sql_mode")
+            db.execute("SET GLOBAL sql_mode = CONCAT(@@GLOBAL.sql_mode, ',NO_BACKSLASH_ESCAPES')")
+    (project / "slash.seg").write_text("segment slash\n  where region = 'a\\' or region in ('x\\', 'UK')\n",
+                                       encoding="utf-8")
+    try:
+        code, out, err = segdsl(capsys, "run", "slash.seg", "--db", url, "--format", "csv")
+        assert (code, out) == (0, "customer_id\n1\n2\n3\n"), err
+    finally:
+        with open_database(url) as db:
+            if server == "postgres":
+                db.execute("ALTER DATABASE segdsl_run_test RESET standard_conforming_strings")
+            else:
+                db.execute(f"SET GLOBAL sql_mode = '{saved}'")
+            for table in ("shop_customers", "shop_orders"):
+                db.execute(f"DROP TABLE IF EXISTS {table}")

@@ -42,8 +42,23 @@ class MySQLDatabase(Database):
             raise database_error(f"cannot connect to {target.display}: {first_line(error)}",
                                  "check the URL, and that the server is running and reachable",
                                  target.display) from None
+        self._backslash_escapes()
         if read_only:
             self.execute("SET SESSION TRANSACTION READ ONLY")
+
+    def _backslash_escapes(self) -> None:
+        """String literals are written for MySQL's default syntax, where a backslash escapes
+        (sqlglot doubles it): a server whose sql_mode holds NO_BACKSLASH_ESCAPES would read
+        'a\\\\' as two backslashes, so this session's mode drops that flag."""
+        (mode,), = self.query("SELECT @@SESSION.sql_mode")
+        flags = [flag for flag in str(mode).split(",") if flag]
+        if "NO_BACKSLASH_ESCAPES" in flags:
+            kept = ",".join(flag for flag in flags if flag != "NO_BACKSLASH_ESCAPES")
+            try:
+                with self._con.cursor() as cursor:
+                    cursor.execute("SET SESSION sql_mode = %s", (kept,))
+            except self._pymysql.Error as error:
+                raise self.error(error, "SET SESSION sql_mode") from None
 
     def execute(self, sql: str) -> None:
         try:
