@@ -35,8 +35,23 @@ def render(expression: exp.Expr, dialect: Dialect, pretty: bool = True) -> str:
 @cache
 def _sqlglot_dialect(name: str) -> SqlglotDialect:
     """One sqlglot Dialect object per name (``expression.sql(dialect=name)`` builds a new one
-    every call, a tenth of a typical compile)."""
-    return SqlglotDialect.get_or_raise(name)
+    every call, a tenth of a typical compile).
+
+    sqlglot's own class, taken from ``sqlglot.dialects``, not from its registry by name: any
+    library in the same process that subclasses a dialect under the same class name replaces
+    the registry entry (Ibis's ``ClickHouse`` does, and its generator cannot even be built
+    with compiled sqlglot), and segdsl's SQL must not change with what else was imported.
+    """
+    import sqlglot.dialects as known
+
+    class_name = _CLASS_NAMES.get(name)
+    return getattr(known, class_name)() if class_name else SqlglotDialect.get_or_raise(name)
+
+
+_CLASS_NAMES = {"bigquery": "BigQuery", "clickhouse": "ClickHouse", "databricks": "Databricks",
+                "duckdb": "DuckDB", "mysql": "MySQL", "postgres": "Postgres", "redshift": "Redshift",
+                "snowflake": "Snowflake", "spark": "Spark", "sqlite": "SQLite", "trino": "Trino",
+                "tsql": "TSQL"}
 
 
 def _escape_backslash_strings(expression: exp.Expr) -> None:

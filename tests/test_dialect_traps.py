@@ -188,3 +188,31 @@ def test_trino_timestamps_keep_microseconds(example_schema) -> None:
     # microseconds to it rounds them away, so the type is spelled with its precision.
     out = sql(example_schema, "last_seen_at > 2026-03-25T23:59:59.999999", "trino")
     assert "CAST('2026-03-25 23:59:59.999999' AS TIMESTAMP(6))" in out
+
+
+@pytest.mark.parametrize("dialect", sorted(segdsl.dialects.DIALECTS))
+def test_a_dialect_another_library_registers_under_the_same_name_is_not_used(example_schema,
+                                                                               dialect: str) -> None:
+    """Subclassing a sqlglot dialect registers the subclass under the same name (Ibis does it
+    for ClickHouse): segdsl's SQL must not change with what else the process imported."""
+    from sqlglot.dialects.dialect import Dialect as SqlglotDialect
+
+    from segdsl import compiler
+
+    text = "age 25..40 and region in ('UK', 'IE') and email ends with 'x\\y' and count(orders) >= 3"
+    name = segdsl.dialects.DIALECTS[dialect].sqlglot
+    compiler._sqlglot_dialect.cache_clear()
+    expected = segdsl.compile(text, example_schema, dialect=dialect)
+
+    class Impostor(SqlglotDialect):
+        def generate(self, *args: object, **kwargs: object) -> str:
+            raise AssertionError("the registry's dialect was used")
+
+    saved = SqlglotDialect.classes[name]
+    SqlglotDialect.classes[name] = Impostor
+    compiler._sqlglot_dialect.cache_clear()
+    try:
+        assert segdsl.compile(text, example_schema, dialect=dialect) == expected
+    finally:
+        SqlglotDialect.classes[name] = saved
+        compiler._sqlglot_dialect.cache_clear()

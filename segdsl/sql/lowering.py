@@ -329,7 +329,7 @@ class TSQLLowering(Lowering):
         # SQL Server has no boolean values: a condition cannot be a column.
         case = exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))],
                         default=exp.Literal.number(0))
-        return exp.cast(case, exp.DataType.build("BIT", dialect="tsql"), copy=False)
+        return exp.cast(case, exp.DataType(this=exp.DataType.Type.BIT, nested=False), copy=False)
 
     def is_not_true(self, condition: exp.Expr) -> exp.Expr:
         # A predicate is not a value in T-SQL, so COALESCE(<predicate>, …) is a syntax error.
@@ -398,7 +398,7 @@ class TrinoLowering(Lowering):
 
 
 def _bytes(value: exp.Expr) -> exp.Expr:
-    return exp.cast(value, exp.DataType.build("BINARY", dialect="mysql"), copy=False)
+    return exp.cast(value, exp.DataType(this=exp.DataType.Type.BINARY, nested=False), copy=False)
 
 
 def _binary(value: exp.Expr) -> exp.Expr:
