@@ -51,6 +51,11 @@ def literal(node: s.Value, data_type: DataType, report: Report) -> ir.Lit | None
         null_value(node, "=", report)
         return None
     if kind in ("int", "decimal") and isinstance(node, s.Number):
+        if not number_in_range(node):
+            report("SEG121", f"{node.text} is too large a number for the engines", node.span,
+                   "whole numbers fit in 64 bits (up to 9223372036854775807); others hold "
+                   "at most 38 digits")
+            return None
         if kind == "int" and node.is_integer:
             return ir.Lit(int(node.value), data_type)
         return ir.Lit(node.value, DECIMAL if kind == "int" else data_type)
@@ -82,6 +87,17 @@ def literal(node: s.Value, data_type: DataType, report: Report) -> ir.Lit | None
     report("SEG111", f"expected {with_article(data_type)} value here, not {describe_literal(node)}",
            node.span, hint)
     return None
+
+
+_INT64 = 2**63
+
+
+def number_in_range(node: s.Number) -> bool:
+    """Whole numbers within a signed 64-bit integer, others within DECIMAL(38): the range every
+    engine reads the same way."""
+    if node.is_integer:
+        return -_INT64 <= int(node.value) < _INT64
+    return len(node.value.as_tuple().digits) <= 38
 
 
 def null_value(node: s.Null, op: str, report: Report) -> None:

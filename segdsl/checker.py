@@ -384,7 +384,8 @@ class Checker(OperandResolver):
             return
         reason = self.dialect.unsupported[feature]
         problem = make("SEG140", f"the {self.dialect.name} dialect cannot express this: {reason}",
-                       self._source, span, "choose another dialect with --dialect, or rewrite the condition")
+                       self._source, span,
+                       "rewrite the condition, or compile for / run on a dialect that can express it")
         owner = self._owners[-1] if self._owners else ""
         self.dialect_problems.setdefault(owner, []).append(problem)
 

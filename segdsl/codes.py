@@ -104,7 +104,7 @@ _ENTRIES = [
              "A field or aggregate used on its own must be a yes/no (bool) value.",
              "age", "age >= 18"),
     CodeInfo("SEG118", "aggregate does not apply to this field",
-             "sum and avg need a number; min and max need a number, date, timestamp or text.",
+             "sum and avg need a number; min and max need a number, date or timestamp.",
              "sum(orders.status) > 3", "sum(orders.amount) > 3"),
     CodeInfo("SEG119", "invalid percentage",
              "top/bottom take a percentage greater than 0 and at most 100.",
@@ -114,6 +114,11 @@ _ENTRIES = [
              "or `N units ago` reaches back at most 1,000 years (365,000 days, 52,000 weeks or "
              "12,000 months), so every day it names stays on the calendar.",
              "last_seen_at in last 0 days", "last_seen_at in last 30 days"),
+    CodeInfo("SEG121", "number out of range",
+             "A whole number must fit in 64 bits (at most 9223372036854775807 either side of 0) "
+             "and a number with a decimal point may hold at most 38 digits: larger numbers are "
+             "read differently, or refused, by the engines.",
+             "age < 99999999999999999999", "age < 200"),
     # ---- segments and traits ----
     CodeInfo("SEG130", "unknown segment",
              "`in segment NAME` names a segment that is not in the given files or folders.",

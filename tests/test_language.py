@@ -186,3 +186,16 @@ def test_window_after_a_filter_hints_where_it_goes(example_schema) -> None:
     (found,) = segdsl.check("no orders where status = 'paid' in last 7 days", example_schema)
     assert found.code == "SEG001"
     assert found.hint == "a window goes before 'where': no orders in last 7 days where status = 'paid'"
+
+
+@pytest.mark.parametrize(("text", "ok"), [
+    ("age < 9223372036854775807", True), ("age > -9223372036854775808", True),
+    ("age < 9223372036854775808", False), ("age > -9223372036854775809", False),
+    ("income > 1234567890123456789012345678901234567.8", True),
+    ("income > 12345678901234567890123456789012345678.9", False),
+    ("count(orders) < 99999999999999999999", False), ("age in (1, 99999999999999999999)", False),
+])
+def test_numbers_must_fit_every_engine(example_schema, text: str, ok: bool) -> None:
+    """64-bit whole numbers and 38-digit decimals (DECIMAL(38)): what every engine reads alike."""
+    codes = [d.code for d in segdsl.check(text, example_schema)]
+    assert ("SEG121" not in codes) == ok, codes

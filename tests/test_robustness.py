@@ -59,8 +59,10 @@ def test_any_string_is_a_literal(example_schema, value: str) -> None:
         import sqlglot
 
         tree = sqlglot.parse_one(sql.rstrip(";"), read=dialect)
-        literals = [lit.this for lit in tree.find_all(sqlglot.exp.Literal, sqlglot.exp.National)
-                    if isinstance(lit, sqlglot.exp.National) or lit.is_string]
+        # PostgreSQL writes a string holding a backslash as E'…' (sqlglot's ByteString)
+        strings = (sqlglot.exp.National, sqlglot.exp.ByteString)
+        literals = [lit.this for lit in tree.find_all(sqlglot.exp.Literal, *strings)
+                    if isinstance(lit, strings) or lit.is_string]
         # T-SQL writes non-ASCII text as N'…' and compares it a second time with a '.' appended
         # to both sides (its = ignores trailing spaces)
         # (the '.' appended to the column is a literal too)
