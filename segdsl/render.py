@@ -18,16 +18,28 @@ def text(diagnostic: Diagnostic, color: bool = False) -> str:
     if diagnostic.line_text:
         number = str(span.line)
         gutter = " " * len(number)
-        width = span.end_column - span.column if span.end_line == span.line else len(diagnostic.line_text) - span.column + 1
-        width = max(1, width)
+        line = diagnostic.line_text.expandtabs(1)
+        start = min(span.column - 1, len(line))
+        end = span.end_column - 1 if span.end_line == span.line else len(line)
+        marked = line[start:max(start, min(end, len(line)))]
         lines.append(f"{gutter} |")
-        lines.append(f"{number} | {diagnostic.line_text.expandtabs(1)}")
-        lines.append(f"{gutter} | {' ' * (span.column - 1)}{'^' * width}")
+        lines.append(f"{number} | {line}")
+        lines.append(f"{gutter} | {' ' * _columns(line[:start])}{'^' * max(1, _columns(marked))}")
     if diagnostic.hint:
         lines.append(f"  = hint: {diagnostic.hint}")
     for note in diagnostic.notes:
         lines.append(f"  = note: {note}")
     return "\n".join(lines)
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: East Asian wide characters take two, so the
+    caret stays under the right characters after CJK text."""
+    if text.isascii():
+        return len(text)
+    import unicodedata  # only for non-ASCII lines: nothing to load on the common path
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def text_report(diagnostics: Iterable[Diagnostic], color: bool = False) -> str:

@@ -145,3 +145,20 @@ def test_golden_files_cover_codes() -> None:
                  "SEG111", "SEG112", "SEG113", "SEG114", "SEG115", "SEG116", "SEG117", "SEG118",
                  "SEG119", "SEG120", "SEG130", "SEG131", "SEG132", "SEG133"]:
         assert f"[{code}]" in text, code
+
+
+def test_caret_stays_on_the_line_and_under_wide_characters() -> None:
+    """A span running past its line (a whole-file problem) is underlined to the line's end only;
+    after CJK text (two terminal columns per character) the caret is still under the mistake."""
+    from segdsl.diagnostics import Source, make
+    from segdsl.syntax import Span
+
+    source = Source("s.yml", "just some text\nmore\n")
+    whole = make("SEG202", "not a mapping", source, Span(0, 19, 1, 1, 2, 5))
+    assert render.text(whole).splitlines()[3] == "  | " + "^" * len("just some text")
+    source = Source("c.seg", 'city = "東京" and agee > 3\n')
+    start = source.text.index("agee")
+    wide = make("SEG101", "unknown field", source, Span(start, start + 4, 1, start + 1, 1, start + 5))
+    line, caret = render.text(wide).splitlines()[2:4]
+    assert caret == "  | " + " " * (start + 2) + "^^^^"  # 東京 take four columns, not two
+    assert line == '1 | city = "東京" and agee > 3'
