@@ -25,7 +25,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.lexer import BasicLexer, Lexer, LexerState
 
 from segdsl import syntax as s
-from segdsl.diagnostics import Diagnostic, Source, make
+from segdsl.diagnostics import Diagnostic, Source, did_you_mean, make
 from segdsl.limits import MAX_NESTING, too_deep
 
 _SEGMENT_START = re.compile(r"^[ \t]*segment\s+(\S+)\s+(?:where|description)\b", re.MULTILINE)
@@ -305,7 +305,8 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, source: Source) -> Dia
         else:
             found = f"found '{token}'"
             span = s.Span(pos, pos + len(str(token)), line, column, line, column + len(str(token)))
-        hint = _window_hint(text, pos) or _token_hint(str(token), previous)
+        hint = (_window_hint(text, pos) or _token_hint(str(token), previous)
+                or _date_hint(text, pos))
         return make("SEG001", f"expected {expected}{after}, {found}", source, span, hint)
     if isinstance(error, UnexpectedEOF):  # pragma: no cover - LALR reports $END tokens instead
         return make("SEG001", "the text ended too early", source, span)
@@ -324,7 +325,14 @@ def _character_hint(text: str, pos: int) -> str | None:
         return "write 'and' instead of '&'"
     if text[pos:pos + 1] == "|":
         return "write 'or' instead of '|'"
+    if text[pos:pos + 1] in _CURLY_QUOTES:
+        return "use straight quotes, ' or \", around text (an editor may have curled them)"
     return None
+
+
+_CURLY_QUOTES = "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb"
+_UNIT_WORDS = ("days", "weeks", "months", "years")
+_UNPADDED_DATE = re.compile(r"\d{4}-\d{1,2}(?:-\d{1,2})?")
 
 
 _WINDOW_AT = re.compile(r"in\s+last\s+-?\d+\s+[a-z]+|(?:before|after)\s+(?:-?\d+\s+[a-z]+\s+ago|[^\s()]+)"
@@ -354,10 +362,25 @@ def _window_hint(text: str, pos: int) -> str | None:
 def _token_hint(token: str, previous: str | None) -> str | None:
     if token in {"AND", "OR", "NOT", "IN", "IS", "NULL", "WHERE", "SEGMENT", "BETWEEN"}:
         return f"keywords are written in lower case: '{token.lower()}'"
+    if previous == "=" and token in {">", "<"}:
+        return f"did you mean '{token}='?"
+    if previous is not None and previous.lstrip("-").isdigit() and token.isalpha():
+        unit = did_you_mean(token.lower(), _UNIT_WORDS)
+        if unit:
+            return f"did you mean '{unit}'?"
     if previous in {"=", "!=", "<>", "=="} and token.isidentifier():
         return f"put text values in quotes: '{token}'"
     if token in {"count", "sum", "avg", "min", "max", "in", "has", "no", "all", "any", "last"} and previous:
         return f"'{token}' is a keyword; a field with that name is written in backticks: `{token}`"
+    return None
+
+
+def _date_hint(text: str, pos: int) -> str | None:
+    """2024-1-1: dates are written with two-digit months and days."""
+    start = max(0, pos - 10)
+    for match in _UNPADDED_DATE.finditer(text, start, pos + 6):
+        if match.start() <= pos <= match.end() and len(match.group()) < 10:
+            return "write dates as YYYY-MM-DD, with two-digit months and days: 2024-01-01"
     return None
 
 

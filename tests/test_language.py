@@ -199,3 +199,18 @@ def test_numbers_must_fit_every_engine(example_schema, text: str, ok: bool) -> N
     """64-bit whole numbers and 38-digit decimals (DECIMAL(38)): what every engine reads alike."""
     codes = [d.code for d in segdsl.check(text, example_schema)]
     assert ("SEG121" not in codes) == ok, codes
+
+
+@pytest.mark.parametrize(("text", "code", "hint"), [
+    ("city = \u2018London\u2019", "SEG002", "use straight quotes"),
+    ("city = \u201cLondon\u201d", "SEG002", "use straight quotes"),
+    ("age => 18", "SEG001", "did you mean '>='?"),
+    ("age =< 18", "SEG001", "did you mean '<='?"),
+    ("last_seen_at in last 30 dayz", "SEG001", "did you mean 'days'?"),
+    ("last_seen_at before 3 monts ago", "SEG001", "did you mean 'months'?"),
+    ("signup_date >= 2024-1-1", "SEG001", "write dates as YYYY-MM-DD"),
+    ("signup_date 2024-01-01..2024-3-31", "SEG001", "write dates as YYYY-MM-DD"),
+])
+def test_common_slips_get_a_hint(example_schema, text: str, code: str, hint: str) -> None:
+    (found,) = segdsl.check(text, example_schema)
+    assert found.code == code and found.hint is not None and found.hint.startswith(hint), found
