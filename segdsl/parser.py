@@ -364,6 +364,9 @@ def _token_hint(token: str, previous: str | None) -> str | None:
         return f"keywords are written in lower case: '{token.lower()}'"
     if previous == "=" and token in {">", "<"}:
         return f"did you mean '{token}='?"
+    if token == "today" or (token.upper() in _UNITS and previous is not None and previous.isdigit()):
+        return ("'today' and 'N days ago' name a day for 'before' or 'after': "
+                "last_seen_at before 90 days ago, signup_date after today")
     if previous is not None and previous.lstrip("-").isdigit() and token.isalpha():
         unit = did_you_mean(token.lower(), _UNIT_WORDS)
         if unit:

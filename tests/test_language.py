@@ -210,6 +210,8 @@ def test_numbers_must_fit_every_engine(example_schema, text: str, ok: bool) -> N
     ("last_seen_at before 3 monts ago", "SEG001", "did you mean 'months'?"),
     ("signup_date >= 2024-1-1", "SEG001", "write dates as YYYY-MM-DD"),
     ("signup_date 2024-01-01..2024-3-31", "SEG001", "write dates as YYYY-MM-DD"),
+    ("last_seen_at = 90 days ago", "SEG001", "'today' and 'N days ago' name a day for 'before'"),
+    ("signup_date >= today", "SEG001", "'today' and 'N days ago' name a day for 'before'"),
 ])
 def test_common_slips_get_a_hint(example_schema, text: str, code: str, hint: str) -> None:
     (found,) = segdsl.check(text, example_schema)
