@@ -251,6 +251,20 @@ def explain(code: str | None, show_all: bool) -> None:
     click.echo(text)
 
 
+def _requested_format(argv: list[str]) -> str:
+    """The --format the command line asked for: a problem found after the command started (a
+    database that cannot be opened, say) is printed in it too, so tools always get JSON."""
+    chosen = "text"
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--format" and index + 1 < len(argv):
+            chosen = argv[index + 1]
+        elif arg.startswith("--format="):
+            chosen = arg.partition("=")[2]
+    return chosen if chosen in ("json", "github") else "text"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: maps outcomes to exit codes 0/1/2 and never shows a traceback for bad input."""
     try:
@@ -258,7 +272,7 @@ def main(argv: list[str] | None = None) -> None:
     except Failed:
         sys.exit(1)
     except SegdslError as error:
-        _emit(error.diagnostics)
+        _emit(error.diagnostics, _requested_format(sys.argv[1:] if argv is None else argv))
         sys.exit(1)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -202,3 +203,25 @@ def test_segment_key_must_be_text(tmp_path: Path) -> None:
     assert "schema.yml:2:6: error[SEG202]: 'key' of the schema must be text, but YAML reads 5 as a number" \
         in result.stderr
     assert "put it in quotes: '5'" in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "examples/segments", "--segment", "uk_frequent", "--db", "missing.duckdb", "--format", "json"],
+    ["describe", "missing.seg", "--format", "json"],
+    ["sizes", "examples/segments", "--db", "missing.duckdb", "--format=json"],
+])
+def test_json_format_gets_json_diagnostics(args: list[str], tmp_path: Path) -> None:
+    """A problem found after the command started (a database that is not there) is JSON on stdout
+    too when --format json was asked for: a tool reading stdout never gets text."""
+    result = segdsl(*[str(ROOT / a) if a.startswith("examples") else a for a in args], cwd=tmp_path)
+    assert result.returncode == 1
+    problems = json.loads(result.stdout)
+    assert [p["code"] for p in problems] in (["SEG302"], ["SEG003"]) and result.stderr == ""
+
+
+def test_no_segment_tests_in_json(tmp_path: Path) -> None:
+    result = segdsl("test", str(tmp_path), "--format", "json")
+    assert result.returncode == 1
+    body = json.loads(result.stdout)
+    assert (body["passed"], body["failed"], body["tests"]) == (0, 0, [])
+    assert body["message"].startswith("no segment tests (*.test.yml) found")

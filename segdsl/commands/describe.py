@@ -26,18 +26,23 @@ def describe(paths: tuple[str, ...], segment: str | None, schema_path: str | Non
     """
     from segdsl.describe import Describer, describe_segment
 
-    program = load_program(paths, None, schema_path)
-    _emit(program.diagnostics)
+    as_json = output_format == "json"
+    program = load_program(paths, None, schema_path, output_format=output_format)
+    if program.errors or not as_json:  # JSON: warnings go in the body, so stdout is one document
+        _emit(program.diagnostics, output_format)
     if program.errors:
         raise Failed
     chosen = [pick_segment(program, segment, None)] if segment or len(program.segments) == 1 \
         else list(program.segments.values())
     describer = Describer(program.schema, as_of=as_of)
     texts = [describe_segment(s, program.schema, describer) for s in chosen]
-    if output_format == "json":
+    if as_json:
         entries = [{"segment": s.name, "description": s.description, "text": text, "path": s.path,
                     "line": s.line} for s, text in zip(chosen, texts, strict=True)]
-        body = {"as_of": as_of.isoformat() if as_of else None, "segments": entries}
+        from segdsl.render import as_dict
+
+        body = {"as_of": as_of.isoformat() if as_of else None, "segments": entries,
+                "warnings": [as_dict(d) for d in program.diagnostics]}
         click.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
     click.echo("\n".join(paragraph(s.name, s.description, text) for s, text in zip(chosen, texts, strict=True)),

@@ -42,7 +42,12 @@ def test_command(paths: tuple[str, ...], schema_path: str | None, verbose: bool,
         _emit(problems, output_format)
         raise Failed
     if not tests:
-        click.echo(f"no segment tests (*.test.yml) found in {', '.join(paths)}", err=True)
+        message = f"no segment tests (*.test.yml) found in {', '.join(paths)}"
+        if as_json:
+            body = {**_json([], 0, [], [], time.perf_counter() - started), "message": message}
+            click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        else:
+            click.echo(message, err=True)
         raise Failed
     schema = load_schema_for(schema_path, segment_paths, output_format)
     sources, read_problems = read_sources(segment_paths)
