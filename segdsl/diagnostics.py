@@ -69,7 +69,8 @@ class SegdslError(Exception):
         self.diagnostics = diagnostics
         first = diagnostics[0] if diagnostics else None
         summary = (
-            f"{first.path}:{first.span.line}:{first.span.column}: {first.message}"
+            f"{first.path}:{first.span.line}:{first.span.column}: "
+            f"{first.severity}[{first.code}]: {first.message}"
             if first
             else "error"
         )

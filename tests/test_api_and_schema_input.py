@@ -57,6 +57,12 @@ def test_dialect_must_be_a_name(example_schema) -> None:
         segdsl.compile("age > 1", example_schema, dialect="oracle")
 
 
+def test_segdsl_error_reads_like_the_first_diagnostic(example_schema) -> None:
+    with pytest.raises(segdsl.SegdslError) as caught:
+        segdsl.compile("agee > 1 and x > 2", example_schema)
+    assert str(caught.value) == "<string>:1:1: error[SEG101]: unknown field 'agee' (and 1 more)"
+
+
 def _problems(spec: dict[str, Any]) -> list[tuple[str, str]]:
     schema, problems = read_schema(spec)
     assert schema is None
