@@ -142,7 +142,7 @@ def _parse_bare(text: str, path: str, source: Source) -> tuple[s.SegmentFile, li
 
 def implicit_name(path: str) -> str:
     """The name of a bare-expression file's segment: the file name without .seg."""
-    stem = os.path.splitext(os.path.basename(path))[0] if path not in ("", "-", "<expr>") else "segment"
+    stem = os.path.splitext(os.path.basename(path))[0] if path not in ("", "-", "<expr>", "<stdin>") else "segment"
     return stem if _NAME_OK.match(stem) else (re.sub(r"\W", "_", stem) or "segment")
 
 

@@ -8,6 +8,7 @@ segment given on the command line. No sqlglot here.
 from __future__ import annotations
 
 import os
+import sys
 
 from segdsl import ir
 from segdsl.checker import Checker
@@ -77,9 +78,27 @@ def _seg_files_under(folder: str) -> list[str]:
     return sorted(found)
 
 
+STDIN_PATH = "<stdin>"
+
+
 def read_sources(paths: list[str]) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
-    files, problems = find_segment_files(paths)
+    """The text of every segment file in ``paths``; ``-`` is standard input (an editor piping
+    the buffer it has open)."""
     sources: list[tuple[str, str]] = []
+    stdin_problems: list[Diagnostic] = []
+    if "-" in paths:
+        paths = [p for p in paths if p != "-"]
+        try:  # newlines as open() gives them for files: \r\n and \r become \n
+            stream = getattr(sys.stdin, "buffer", None)
+            text = stream.read().decode("utf-8") if stream is not None else sys.stdin.read()
+            sources.append((STDIN_PATH, text.replace("\r\n", "\n").replace("\r", "\n")))
+        except UnicodeDecodeError:
+            stdin_problems.append(make("SEG003", f"cannot read {STDIN_PATH}: not UTF-8 text",
+                                       Source(STDIN_PATH, ""), Span.point()))
+        if not paths:
+            return sources, stdin_problems
+    files, problems = find_segment_files(paths)
+    problems = stdin_problems + problems
     for path in files:
         try:
             with open(path, encoding="utf-8") as file:

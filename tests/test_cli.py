@@ -225,3 +225,21 @@ def test_no_segment_tests_in_json(tmp_path: Path) -> None:
     body = json.loads(result.stdout)
     assert (body["passed"], body["failed"], body["tests"]) == (0, 0, [])
     assert body["message"].startswith("no segment tests (*.test.yml) found")
+
+
+def test_check_and_compile_read_standard_input(tmp_path: Path) -> None:
+    """``-`` is the text an editor pipes in: checked against schema.yml in the current folder."""
+    (tmp_path / "schema.yml").write_text((EXAMPLES / "schema.yml").read_text())
+
+    def piped(*args: str, text: bytes) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "segdsl", *args], cwd=tmp_path, input=text.decode(),
+                              capture_output=True, text=True, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
+                              timeout=120)
+
+    bad = piped("check", "-", text=b"age > 3 and\r\n  agee < 2\r\n")
+    assert bad.returncode == 1 and "<stdin>:2:3: error[SEG101]: unknown field 'agee'" in bad.stderr
+    good = piped("compile", "-", "--dialect", "sqlite", text=b"segment adults where age >= 18\n")
+    assert good.returncode == 0 and '"e"."age" >= 18' in good.stdout
+    binary = subprocess.run([sys.executable, "-m", "segdsl", "check", "-"], cwd=tmp_path, input=b"\xff\xfe",
+                            capture_output=True, timeout=120)
+    assert binary.returncode == 1 and b"cannot read <stdin>: not UTF-8 text" in binary.stderr
