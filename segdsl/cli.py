@@ -221,7 +221,7 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--db", "db_path", default="demo.duckdb", show_default=True, type=click.Path(dir_okay=False),
-              help="Where to write the database (replaced if it exists).")
+              help="Where to write the database (an earlier demo database there is replaced; any other file is left alone).")
 @click.option("--customers", default=100_000, show_default=True, type=click.IntRange(min=1))
 @click.option("--seed", default=42, show_default=True, type=int)
 @click.option("--anchor-date", callback=_iso_date, metavar="YYYY-MM-DD",

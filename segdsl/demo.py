@@ -16,9 +16,14 @@ from typing import Any
 
 import duckdb
 
+from segdsl.diagnostics import SegdslError
+from segdsl.runner import database_error
+from segdsl.runners.base import first_line
+
 __all__ = ["DemoStats", "generate_demo", "main_stats_text"]
 
 MAX_CUSTOMERS = 100_000_000
+INFO_TABLE = "segdsl_demo_info"  # what marks a file as a demo database (safe to replace)
 _INT32 = 2**31
 
 # u() is a uniform in [0, 1) and nrm() a standard normal, both pure functions of
@@ -223,6 +228,47 @@ def _remove(path: Path) -> None:
             p.unlink()
 
 
+def _not_replaceable(target: Path, reason: str) -> SegdslError:
+    return database_error(f"{target} exists and is not a segdsl demo database ({reason}); "
+                          "only an earlier demo database is replaced",
+                          "choose another path, or delete the file first if it is not needed",
+                          str(target))
+
+
+def _check_target(target: Path) -> None:
+    """Refuse (SEG302) before writing anything when the database cannot go to ``target``: its
+    folder does not exist, or a file is there that is not an earlier demo database (a
+    README, a DuckDB file with the user's own tables), which replacing would destroy."""
+    folder = target.absolute().parent
+    if not folder.is_dir():
+        raise database_error(f"cannot write {target}: the folder {folder} does not exist",
+                             "create the folder first, or choose another path", str(target))
+    if target.is_dir():
+        raise _not_replaceable(target, "it is a folder")
+    if not target.exists():
+        return
+    if not target.is_file():
+        raise _not_replaceable(target, "it is not a regular file")
+    if target.stat().st_size == 0:
+        return  # an empty file holds nothing to lose (say, made by touch or mktemp)
+    try:
+        con = duckdb.connect(str(target), read_only=True)
+    except duckdb.Error as error:
+        if "not a valid DuckDB database" in str(error):
+            raise _not_replaceable(target, "not a DuckDB file") from None
+        locked = "lock" in str(error).lower()
+        raise database_error(f"cannot replace {target}: {first_line(error)}",
+                             "close the program that has it open, or choose another path"
+                             if locked else "choose another path", str(target)) from None
+    try:
+        row = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?",
+                          [INFO_TABLE]).fetchone()
+    finally:
+        con.close()
+    if not row or not row[0]:
+        raise _not_replaceable(target, f"it has no {INFO_TABLE} table")
+
+
 def generate_demo(
     path: str | os.PathLike[str],
     customers: int = 100_000,
@@ -230,10 +276,13 @@ def generate_demo(
     anchor_date: datetime.date | None = None,
     with_activity: bool = True,
 ) -> DemoStats:
-    """Write the demo database to ``path``, replacing any existing file atomically.
+    """Write the demo database to ``path``, replacing an earlier demo database atomically.
 
     Rows go to a temporary file next to the target, which is only moved into place
     once complete, so a failed run never leaves a half-written database behind.
+    Raises SegdslError (SEG302), before writing anything, when the folder does not exist or
+    ``path`` is a file other than an empty one or a demo database (one with a
+    ``segdsl_demo_info`` table): that file is left as it is.
     """
     start = time.perf_counter()
     _check_int("customers", customers, 0, MAX_CUSTOMERS + 1)
@@ -245,6 +294,7 @@ def generate_demo(
     if not isinstance(anchor_date, datetime.date):
         raise ValueError(f"anchor_date must be a date, got {anchor_date!r}")
     target = Path(path)
+    _check_target(target)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     _remove(tmp)
     params: dict[str, Any] = {"seed": seed, "anchor": anchor_date, "n": customers}
@@ -269,6 +319,10 @@ def generate_demo(
         if stale_wal.exists():
             stale_wal.unlink()
         os.replace(tmp, target)
+    except (OSError, duckdb.IOException) as error:  # permissions, a full disk…
+        _remove(tmp)
+        raise database_error(f"cannot write {target}: {first_line(error)}", None,
+                             str(target)) from None
     except BaseException:
         _remove(tmp)
         raise

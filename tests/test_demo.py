@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ import yaml
 
 from segdsl import demo
 from segdsl.demo import DemoStats, generate_demo, main_stats_text
+from segdsl.diagnostics import SegdslError
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "examples" / "schema.yml"
 ANCHOR = datetime.date(2026, 11, 23)
@@ -246,3 +249,91 @@ def test_stats_text() -> None:
         "wrote 100,000 customers, 1,003,211 orders, 2,998,100 events to demo.duckdb "
         "in 3.1 s (anchor date 2026-11-23)"
     )
+
+
+# ---- where the database may go: an absent file, an empty one or an earlier demo database -------
+
+
+def _refused(target: Path) -> SegdslError:
+    with pytest.raises(SegdslError) as caught:
+        generate_demo(target, customers=20, anchor_date=ANCHOR)
+    return caught.value
+
+
+def test_refuses_to_replace_a_file_that_is_not_a_demo_database(tmp_path: Path) -> None:
+    readme = tmp_path / "r.md"
+    readme.write_text("# my notes\n", encoding="utf-8")
+    user_db = tmp_path / "shop.duckdb"
+    con = duckdb.connect(str(user_db))
+    con.execute("CREATE TABLE customers AS SELECT 1 AS customer_id")
+    con.close()
+    before = {p: p.read_bytes() for p in (readme, user_db)}
+    for target, reason in ((readme, "not a DuckDB file"), (user_db, "no segdsl_demo_info table")):
+        diagnostic = _refused(target).diagnostics[0]
+        assert diagnostic.code == "SEG302"
+        assert "not a segdsl demo database" in diagnostic.message and reason in diagnostic.message
+        assert "\n" not in diagnostic.message
+        assert "choose another path" in (diagnostic.hint or "")
+    assert {p: p.read_bytes() for p in before} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.md", "shop.duckdb"]  # no temporary file
+
+
+def test_replaces_an_earlier_demo_database_or_an_empty_file(tmp_path: Path) -> None:
+    earlier = tmp_path / "demo.duckdb"
+    generate_demo(earlier, customers=30, anchor_date=ANCHOR, with_activity=False)
+    con = duckdb.connect(str(earlier))  # a membership table materialized there goes with it
+    con.execute("CREATE TABLE segments AS SELECT 1 AS customer_id")
+    con.close()
+    empty = tmp_path / "empty.duckdb"
+    empty.touch()
+    for target in (earlier, empty):
+        stats = generate_demo(target, customers=40, anchor_date=ANCHOR, with_activity=False)
+        assert stats.customers == 40 == _one(target, "SELECT count(*) FROM customers")
+    assert _q(earlier, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'segments'") == [(0,)]
+
+
+def test_missing_folder_is_a_diagnostic(tmp_path: Path) -> None:
+    diagnostic = _refused(tmp_path / "nodir" / "x.duckdb").diagnostics[0]
+    assert diagnostic.code == "SEG302"
+    assert diagnostic.message == (f"cannot write {tmp_path / 'nodir' / 'x.duckdb'}: "
+                                  f"the folder {tmp_path / 'nodir'} does not exist")
+    assert "create the folder" in (diagnostic.hint or "")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_error_is_a_diagnostic_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def denied(*_args: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(demo.os, "replace", denied)
+    diagnostic = _refused(tmp_path / "x.duckdb").diagnostics[0]
+    assert diagnostic.code == "SEG302" and "Permission denied" in diagnostic.message
+    assert list(tmp_path.iterdir()) == []
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "segdsl", "demo", *args], cwd=cwd,
+                          capture_output=True, text=True, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
+                          timeout=120)
+
+
+def test_cli_refusals_exit_1_without_a_traceback(tmp_path: Path) -> None:
+    readme = tmp_path / "r.md"
+    readme.write_text("# my notes\n", encoding="utf-8")
+    missing = _cli("--db", "nodir/x.duckdb", "--customers", "10", cwd=tmp_path)
+    assert missing.returncode == 1, missing.stderr
+    assert "Traceback" not in missing.stderr
+    assert "error[SEG302]: cannot write nodir/x.duckdb: the folder" in missing.stderr
+    kept = _cli("--db", "r.md", "--customers", "10", cwd=tmp_path)
+    assert kept.returncode == 1, kept.stderr
+    assert "Traceback" not in kept.stderr
+    assert "r.md exists and is not a segdsl demo database" in kept.stderr
+    assert readme.read_text(encoding="utf-8") == "# my notes\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.md"]
+    again = _cli("--db", "d.duckdb", "--customers", "10", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    again = _cli("--db", "d.duckdb", "--customers", "12", cwd=tmp_path)  # a demo database: replaced
+    assert again.returncode == 0, again.stderr
+    assert _one(tmp_path / "d.duckdb", "SELECT count(*) FROM customers") == 12

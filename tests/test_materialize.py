@@ -313,6 +313,50 @@ def test_bad_table_names(project: Path, tmp_path: Path) -> None:
         table_parts("x" * 60, "postgres")
 
 
+def _source_rows(url: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    with open_database(url) as db:
+        return (db.query("SELECT * FROM shop_customers ORDER BY customer_id"),
+                db.query("SELECT * FROM shop_orders ORDER BY customer_id, created_at"))
+
+
+def test_refuses_to_replace_a_table_the_schema_reads(target: str, project: Path) -> None:
+    """--table naming the entity table or a relation's table (any case, schema-qualified too)
+    is refused before anything runs: the source rows stay and nothing is built beside them."""
+    program = program_for(project)
+    segments = list(program.segments.values())
+    schema_name = {"duckdb": "main", "sqlite": "main", "postgres": "public",
+                   "mysql": "segdsl_materialize_test"}[_dialect(target)]
+    before = _source_rows(target)
+    for name, words in [("shop_customers", "'shop_customers' is the customer table"),
+                        ("SHOP_ORDERS", "'SHOP_ORDERS' is the table of relation 'orders'"),
+                        (f"{schema_name}.shop_customers", "may be the customer table"),
+                        (f"{schema_name.upper()}.Shop_Orders", "may be the table of relation 'orders'")]:
+        with open_database(target) as db:
+            ran = _inject_failure(db, lambda sql: False)
+            with pytest.raises(ValueError, match="choose another table name") as caught:
+                materialize(db, segments, program.schema, name)
+        assert words in str(caught.value)
+        assert ran == [], ran  # not even the new table was built
+        assert _source_rows(target) == before
+        for suffix in ("__segdsl_new", "__segdsl_old"):
+            assert not table_exists(target, "shop_customers" + suffix)
+            assert not table_exists(target, "shop_orders" + suffix)
+
+
+def test_refuses_a_name_whose_temporary_tables_the_schema_reads(project: Path) -> None:
+    """Building 'members' drops members__segdsl_new/_old: a schema reading one is refused too."""
+    from segdsl.runners.materialize import check_not_a_source
+
+    schema = program_for(project, SCHEMA.replace("table: shop_orders", "table: members__segdsl_old")).schema
+    with pytest.raises(ValueError, match="'members__segdsl_old', which materialize uses while building "
+                                         "'members', is the table of relation 'orders'"):
+        check_not_a_source(("members",), schema)
+    check_not_a_source(("members",), program_for(project).schema)  # fine
+    check_not_a_source(("shop_customers_segments",), program_for(project).schema)
+    files = program_for(project, SCHEMA.replace("table: shop_orders", "table: data/orders.parquet")).schema
+    check_not_a_source(("orders",), files)  # a file path is no table
+
+
 # ---- the command line ---------------------------------------------------------------------------
 
 
@@ -436,3 +480,22 @@ def test_cli_refuses_segments_the_dialect_cannot_express(tmp_path: Path) -> None
                     "--db", f"sqlite:///{tmp_path / 'x.db'}", "--table", "t", cwd=tmp_path)
     assert result.returncode == 1
     assert "SEG140" in result.stderr
+
+
+def test_cli_refuses_a_table_the_schema_reads(tmp_path: Path) -> None:
+    """The walkthrough: materialize --table customers on the demo database replaced the
+    customers with the membership table. Now a usage error (exit 2); the database is unchanged."""
+    db_path = tmp_path / "d5.duckdb"
+    made = segdsl("demo", "--db", str(db_path), "--customers", "50", "--anchor-date", "2026-06-30")
+    assert made.returncode == 0, made.stderr
+    before = db_path.read_bytes()
+    for name, words in [("customers", "'customers' is the customer table"),
+                        ("orders", "'orders' is the table of relation 'orders'"),
+                        ("Events", "'Events' is the table of relation 'events'"),
+                        ("main.customers", "'main.customers' may be the customer table")]:
+        result = segdsl("materialize", "examples/segments", "--db", str(db_path), "--table", name)
+        assert result.returncode == 2, (name, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert "--table" in result.stderr and words in result.stderr, result.stderr
+    assert db_path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d5.duckdb"]

@@ -6,7 +6,9 @@
 
 The table holds the entity key and one boolean column per segment. It is built beside the
 old one and replaces it in one step (segdsl/runners/materialize.py says how, per database);
-if anything fails the previous table is untouched and the command exits 1.
+if anything fails the previous table is untouched and the command exits 1. A --table naming a
+table the schema reads (the entity's or a relation's, compared ignoring case) is a usage error
+(exit 2), found before connecting.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ if TYPE_CHECKING:
 @click.argument("paths", nargs=-1, type=click.Path())
 @target_options
 @click.option("--table", required=True, help="The membership table to replace (may be "
-                                               "schema-qualified: marketing.segments).")
+                                               "schema-qualified: marketing.segments); never a table "
+                                               "the schema reads.")
 @schema_option
 @as_of_option
 @click.option("--segment", "only", multiple=True, metavar="NAME",
@@ -51,7 +54,7 @@ def materialize(paths: tuple[str, ...], target: str | None, table: str, engine: 
     from segdsl.runners.materialize import table_parts
 
     try:
-        table_parts(table, resolved.dialect)
+        parts = table_parts(table, resolved.dialect)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--table") from None
 
@@ -59,6 +62,12 @@ def materialize(paths: tuple[str, ...], target: str | None, table: str, engine: 
     if program.errors:
         _emit(program.diagnostics, output_format)
         raise Failed
+    from segdsl.runners.materialize import check_not_a_source
+
+    try:  # before connecting: replacing a table the schema reads would lose its rows
+        check_not_a_source(parts, program.schema)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--table") from None
     _emit(program.diagnostics)  # warnings: to stderr, whatever the format
     segments = _select(program, only)
     problems = program.dialect_diagnostics([s.name for s in segments])

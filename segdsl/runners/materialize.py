@@ -73,15 +73,49 @@ def table_parts(table: str, dialect: str) -> tuple[str, ...]:
     return parts
 
 
+def _same_table(name: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Whether two names may be one table: the parts both give agree, ignoring case (engines
+    fold or compare unquoted names so, and a wrong "different" loses data). A missing schema
+    or catalog is the connection's default, which segdsl cannot know without asking, so it
+    matches any: ``customers`` may be ``main.customers`` or ``marketing.customers``."""
+    return all(a.casefold() == b.casefold() for a, b in zip(reversed(name), reversed(other), strict=False))
+
+
+def check_not_a_source(parts: tuple[str, ...], schema: Schema) -> None:
+    """ValueError when materializing ``parts`` would replace (or, building beside it, drop) a
+    table the schema reads: the entity table or a relation's table."""
+    from segdsl.sql.builder import table_expr
+
+    reads = [(schema.table, f"the {schema.entity} table")]
+    reads += [(r.table, f"the table of relation '{r.name}'") for r in schema.relations.values()]
+    shown = ".".join(parts)
+    for source, what in reads:
+        if not isinstance(table_expr(source).this, exp.Identifier):
+            continue  # a file path (DuckDB, Spark): no table of that name
+        source_parts = tuple(part.strip() for part in source.split("."))
+        for name in (parts, ddl.with_suffix(parts, NEW_SUFFIX), ddl.with_suffix(parts, OLD_SUFFIX)):
+            if not _same_table(name, source_parts):
+                continue
+            how = "is" if len(name) == len(source_parts) else "may be"
+            if name == parts:
+                raise ValueError(f"'{shown}' {how} {what} in the schema ('{source}'): materialize would "
+                                 "replace it with the membership table; choose another table name, "
+                                 "such as segment_membership")
+            raise ValueError(f"'{'.'.join(name)}', which materialize uses while building '{shown}', "
+                             f"{how} {what} in the schema ('{source}'); choose another table name")
+
+
 def materialize(db: Database, segments: list[ir.Segment], schema: Schema, table: str,
                 as_of: dt.date | None = None) -> Materialized:
     """Replace ``table`` with the membership of ``segments``, atomically as far as ``db`` allows.
 
-    Raises ValueError for a bad table name and SegdslError (SEG302) when the database fails;
-    in both cases the previous table is left as it was.
+    Raises ValueError for a bad table name (one the schema reads, too: its rows would be lost)
+    and SegdslError (SEG302) when the database fails; in both cases the database is left as it
+    was.
     """
     started = time.perf_counter()
     parts = table_parts(table, db.dialect)
+    check_not_a_source(parts, schema)
     ordered = sorted(segments, key=lambda s: s.name)
     if not ordered:
         raise ValueError("no segments to materialize")
