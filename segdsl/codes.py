@@ -173,8 +173,10 @@ _ENTRIES = [
              "segdsl.compile(\"age > 1\", schema, dialect=\"oracle\")",
              "segdsl.compile(\"age > 1\", schema, dialect=\"postgres\")", kind="python"),
     CodeInfo("SEG302", "database error",
-             "The database could not be opened, or a table or column the schema names is "
-             "missing or has the wrong type.",
+             "The database could not be opened, a table or column the schema names is "
+             "missing or has the wrong type, a query failed on the engine, or a file could not "
+             "be written (`segdsl demo` also refuses to replace a file that is not an earlier "
+             "demo database).",
              "segdsl run x.seg --db missing.duckdb", "segdsl demo --db demo.duckdb", kind="command"),
     # ---- warnings (segdsl check; they fail the run only with --strict) ----
     CodeInfo("SEG401", "condition can never be true",
