@@ -10,6 +10,7 @@ The public exception :class:`SegdslError` simply carries a list of them.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal
 
 from segdsl.node import Node
@@ -25,8 +26,15 @@ class Source(Node):
     text: str
 
     def line(self, number: int) -> str:
-        lines = self.text.splitlines()
+        lines = _lines(self.text)
         return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+@lru_cache(maxsize=8)
+def _lines(text: str) -> list[str]:
+    """The lines of a text, split once: a file with thousands of diagnostics looks its lines up
+    thousands of times, and they all share one string per line."""
+    return text.splitlines()
 
 
 class Diagnostic(Node):

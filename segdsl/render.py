@@ -18,10 +18,12 @@ def text(diagnostic: Diagnostic, color: bool = False) -> str:
     if diagnostic.line_text:
         number = str(span.line)
         gutter = " " * len(number)
-        line = diagnostic.line_text.expandtabs(1)
-        start = min(span.column - 1, len(line))
-        end = span.end_column - 1 if span.end_line == span.line else len(line)
-        marked = line[start:max(start, min(end, len(line)))]
+        full = diagnostic.line_text
+        start = min(span.column - 1, len(full))
+        end = span.end_column - 1 if span.end_line == span.line else len(full)
+        line, start, end = _window(full, start, max(start, min(end, len(full))))
+        line = line.expandtabs(1)
+        marked = line[start:end]
         lines.append(f"{gutter} |")
         lines.append(f"{number} | {line}")
         lines.append(f"{gutter} | {' ' * _columns(line[:start])}{'^' * max(1, _columns(marked))}")
@@ -30,6 +32,24 @@ def text(diagnostic: Diagnostic, color: bool = False) -> str:
     for note in diagnostic.notes:
         lines.append(f"  = note: {note}")
     return "\n".join(lines)
+
+
+_SHOWN = 120  # characters of a long source line shown around the mistake
+
+
+def _window(line: str, start: int, end: int) -> tuple[str, int, int]:
+    """A long line cut to the part around ``start:end``, with … where it was cut, and the
+    positions in it: a segment of ten thousand conditions on one line gives ten thousand short
+    diagnostics, not ten thousand copies of the line."""
+    if len(line) <= _SHOWN:
+        return line, start, end
+    left = max(0, start - 40)
+    right = min(len(line), left + _SHOWN)
+    end = min(end, right)
+    prefix = "…" if left else ""
+    suffix = "…" if right < len(line) else ""
+    shift = len(prefix) - left
+    return prefix + line[left:right] + suffix, start + shift, end + shift
 
 
 def _columns(text: str) -> int:

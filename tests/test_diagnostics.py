@@ -162,3 +162,22 @@ def test_caret_stays_on_the_line_and_under_wide_characters() -> None:
     line, caret = render.text(wide).splitlines()[2:4]
     assert caret == "  | " + " " * (start + 2) + "^^^^"  # 東京 take four columns, not two
     assert line == '1 | city = "東京" and agee > 3'
+
+
+def test_a_long_line_is_shown_around_the_mistake() -> None:
+    """Ten thousand conditions on one line: each diagnostic shows ~120 characters around its own
+    condition, not the whole line (which made the output quadratic in the segment's length)."""
+    from segdsl.diagnostics import Source, make
+    from segdsl.syntax import Span
+
+    text = " and ".join(f"age > {i}" for i in range(10_000))
+    source = Source("w.seg", text + "\n")
+    start = text.index("age > 5000 ")
+    found = make("SEG402", "implied", source, Span(start, start + 10, 1, start + 1, 1, start + 11))
+    line, caret = render.text(found).splitlines()[2:4]
+    assert len(line) < 140 and line.startswith("1 | …") and line.endswith("…")
+    shown = line[len("1 | "):]
+    under = caret[len("  | "):]
+    assert shown[len(under) - 10:len(under)] == "age > 5000" and under.endswith("^" * 10)
+    first = make("SEG402", "implied", source, Span(0, 7, 1, 1, 1, 8))
+    assert render.text(first).splitlines()[2].startswith("1 | age > 0 and age > 1")
