@@ -82,7 +82,12 @@ def _summary(errors: int, warnings: int) -> str:
 
 
 def as_dict(diagnostic: Diagnostic) -> dict[str, object]:
+    """The diagnostic for tools. ``source_line`` is the whole line, or for a line over 120
+    characters the part around the span with … where it was cut (line and column stay exact)."""
     span = diagnostic.span
+    line = diagnostic.line_text
+    if len(line) > _SHOWN:
+        line = _window(line, span.column - 1, span.column)[0]
     return {
         "code": diagnostic.code,
         "severity": diagnostic.severity,
@@ -92,7 +97,7 @@ def as_dict(diagnostic: Diagnostic) -> dict[str, object]:
         "column": span.column,
         "end_line": span.end_line,
         "end_column": span.end_column,
-        "source_line": diagnostic.line_text,
+        "source_line": line,
         "hint": diagnostic.hint,
         "notes": list(diagnostic.notes),
     }

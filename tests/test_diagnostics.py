@@ -181,3 +181,16 @@ def test_a_long_line_is_shown_around_the_mistake() -> None:
     assert shown[len(under) - 10:len(under)] == "age > 5000" and under.endswith("^" * 10)
     first = make("SEG402", "implied", source, Span(0, 7, 1, 1, 1, 8))
     assert render.text(first).splitlines()[2].startswith("1 | age > 0 and age > 1")
+
+
+def test_json_keeps_a_long_line_short_too() -> None:
+    from segdsl.diagnostics import Source, make
+    from segdsl.syntax import Span
+
+    text = " and ".join(f"age > {i}" for i in range(10_000))
+    start = text.index("age > 5000 ")
+    found = make("SEG402", "implied", Source("w.seg", text), Span(start, start + 10, 1, start + 1, 1, start + 11))
+    shown = render.as_dict(found)
+    assert (shown["line"], shown["column"]) == (1, start + 1)
+    assert isinstance(shown["source_line"], str) and "age > 5000" in shown["source_line"]
+    assert len(shown["source_line"]) < 130
