@@ -24,13 +24,14 @@ No sqlglot or duckdb here, except inside :func:`undeclared_enum_values`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from segdsl import ir
 from segdsl import lint_sets as vs
 from segdsl import syntax as s
 from segdsl.diagnostics import Diagnostic, Source, did_you_mean, make
+from segdsl.gcpause import without_gc
 from segdsl.project import Program
 from segdsl.schema import Schema
 
@@ -57,55 +58,171 @@ class _Conjunct:
         self.sets: vs.Sets = vs.describe(pred)[0]
 
 
-def _contradiction(conjuncts: list[_Conjunct]) -> tuple[list[int], bool] | None:
-    """Indexes of conjuncts that cannot all hold (the fewest found), and whether that needed
-    related counts (windows or filters inside others); None if none is found."""
-    for j, later in enumerate(conjuncts):  # x and not x
-        for atom in later.atoms:
-            if isinstance(atom, ir.Not):
-                for i, earlier in enumerate(conjuncts):
-                    if i != j and (earlier.pred == atom.pred or atom.pred in earlier.atoms):
-                        return sorted({i, j}), False
-    families: dict[Any, tuple[set[ir.Value], list[int]]] = {}  # subjects, and the conjuncts on them
+# A chain can hold ten thousand conditions (docs/language.md), so nothing below tries every
+# pair of them: conjuncts are grouped by what they constrain; a group that can hold as a
+# whole has no pair that cannot; pairs are tried within a budget, then found in a pass; and
+# a condition is compared only with a bounded number of others, in runs whose summary (their
+# sets met) must imply it first. The limits only affect which conditions a warning names, or
+# drop a warning in a huge group; they never make one up.
+
+_FAMILY_LIMIT = 32  # counts of one relation related to each other; beyond, each is checked alone
+_PAIR_TRIES = 1000  # pairs of one group tried in order (all those of 45 conditions), before a linear search
+_CLASHES = 8  # conditions that clash only with several others together, tried for a pair
+_ENDS = 16  # conditions that may imply another: of a long list, about this many at each end are tried
+
+_Group = tuple[set[ir.Value], list[int]]  # subjects that may restrict each other, and the conjuncts on them
+
+
+def _groups(conjuncts: list[_Conjunct]) -> list[_Group]:
+    """The groups of a chain, in order: a family of counts that
+    :func:`segdsl.lint_sets.fewer` may relate, or one subject. Relating counts
+    costs the square of their number, so a family of more than ``_FAMILY_LIMIT`` is split
+    into its subjects: a clash between two windows of it is then missed, never made up."""
+    families: dict[Any, dict[ir.Value, list[int]]] = {}
     for index, conjunct in enumerate(conjuncts):
         for subject in conjunct.sets:
-            subjects, holders = families.setdefault(vs.family(subject), (set(), []))
-            subjects.add(subject)
-            if not holders or holders[-1] != index:
-                holders.append(index)
-    for subjects, holders in families.values():
-        if len(subjects) > 1 and _never(conjuncts, holders, subjects) is None:
-            continue  # related counts: the pairs below are only worth trying when all fail together
-        for i in holders:
-            found = _never(conjuncts, [i], subjects)
-            if found is not None and not isinstance(conjuncts[i].node, s.InSegment):
-                return [i], found
-        for a, i in enumerate(holders):
-            for j in holders[a + 1:]:
-                if not any(vs.related(x, y) for x in conjuncts[i].sets for y in conjuncts[j].sets):
-                    continue  # each holds alone, and neither says anything of the other's subjects
+            families.setdefault(vs.family(subject), {}).setdefault(subject, []).append(index)
+    groups: list[_Group] = []
+    for by_subject in families.values():
+        if len(by_subject) > _FAMILY_LIMIT:
+            groups.extend(({subject}, holders) for subject, holders in by_subject.items())
+        else:
+            groups.append((set(by_subject), sorted({i for holders in by_subject.values() for i in holders})))
+    return groups
+
+
+def _group_keys(groups: list[_Group]) -> dict[ir.Value, int]:
+    """Each subject's group, by number."""
+    return {subject: number for number, (subjects, _) in enumerate(groups) for subject in subjects}
+
+
+# ---- never true ---------------------------------------------------------------------------------
+
+
+def _contradiction(conjuncts: list[_Conjunct], groups: list[_Group]) -> tuple[list[int], bool] | None:
+    """Indexes of conjuncts that cannot all hold, and whether that needed related counts
+    (windows or filters inside others); None if none is found."""
+    twin = _negated_twin(conjuncts)
+    if twin is not None:
+        return twin, False
+    for subjects, holders in groups:
+        found = _clash(conjuncts, holders, subjects)
+        if found is not None:
+            return found
+    return None
+
+
+def _negated_twin(conjuncts: list[_Conjunct]) -> list[int] | None:
+    """``x and not x``: the first conjunct with an atom ``not p``, and the first other one
+    that is or holds ``p`` (looked up, not searched for: chains can be long)."""
+    holding: dict[ir.Pred, list[int]] = {}  # the first two conjuncts that are or hold each pred
+    for index, conjunct in enumerate(conjuncts):
+        for pred in (conjunct.pred, *conjunct.atoms):
+            first = holding.setdefault(pred, [])
+            if len(first) < 2 and index not in first:
+                first.append(index)
+    for j, later in enumerate(conjuncts):
+        for atom in later.atoms:
+            if isinstance(atom, ir.Not):
+                other = next((i for i in holding.get(atom.pred, ()) if i != j), None)
+                if other is not None:
+                    return sorted({other, j})
+    return None
+
+
+def _clash(conjuncts: list[_Conjunct], holders: list[int], subjects: set[ir.Value]
+           ) -> tuple[list[int], bool] | None:
+    """Conjuncts of one group that cannot all hold: one alone; else a pair; else all of them."""
+    for i in holders:
+        found = _never(conjuncts, [i], subjects)
+        if found is not None and not isinstance(conjuncts[i].node, s.InSegment):
+            return [i], found
+    if len(holders) < 2:
+        return None
+    whole = _never(conjuncts, holders, subjects)
+    if whole is None:
+        return None  # nor can any part of it: the sets only shrink as conjuncts are added
+    pair = _first_pair(conjuncts, holders, subjects)
+    if pair is None:
+        pair = _pair_at_a_clash(conjuncts, holders, subjects)
+    if pair is not None:
+        return pair
+    return (holders, whole) if len(holders) > 2 else None
+
+
+def _first_pair(conjuncts: list[_Conjunct], holders: list[int], subjects: set[ir.Value]
+                ) -> tuple[list[int], bool] | None:
+    """The first pair in the text that cannot hold, if found in ``_PAIR_TRIES`` tries (every
+    pair of a short group): past that, trying all pairs would be quadratic."""
+    tries = 0
+    for a, i in enumerate(holders):
+        for j in holders[a + 1:]:
+            tries += 1
+            if tries > _PAIR_TRIES:
+                return None
+            if _related(conjuncts[i], conjuncts[j]):
                 found = _never(conjuncts, [i, j], subjects)
                 if found is not None:
                     return [i, j], found
-        found = _never(conjuncts, holders, subjects) if len(holders) > 2 else None
-        if found is not None:
-            return holders, found
     return None
+
+
+def _pair_at_a_clash(conjuncts: list[_Conjunct], holders: list[int], subjects: set[ir.Value]
+                     ) -> tuple[list[int], bool] | None:
+    """A conjunct that cannot hold with those before it, and the first other one it cannot
+    hold with; if it clashes only with several together, the next such conjunct (up to
+    ``_CLASHES`` of them). A few passes over a group of any length."""
+    for tried, last in enumerate(_clashes(conjuncts, holders, subjects)):
+        if tried == _CLASHES:
+            break
+        for i in holders:
+            if i != last and _related(conjuncts[i], conjuncts[last]):
+                found = _never(conjuncts, [i, last], subjects)
+                if found is not None:
+                    return sorted([i, last]), found
+    return None
+
+
+def _clashes(conjuncts: list[_Conjunct], holders: list[int], subjects: set[ir.Value]) -> Iterator[int]:
+    """In order, each of ``holders`` that cannot hold with those before it, less those already given."""
+    merged: vs.Sets = {}
+    for i in holders:
+        touched = {subject: union for subject, union in conjuncts[i].sets.items() if subject in subjects}
+        met = {subject: vs.meet(merged[subject], union) if subject in merged else union
+               for subject, union in touched.items()}
+        if _verdict({**merged, **met}, met) is None:
+            merged.update(met)
+        else:
+            yield i
+
+
+def _related(a: _Conjunct, b: _Conjunct) -> bool:
+    """Whether either says anything of the other's subjects (else each holds alone, so both do)."""
+    return any(vs.related(x, y) for x in a.sets for y in b.sets)
 
 
 def _never(conjuncts: list[_Conjunct], indexes: list[int], subjects: set[ir.Value]) -> bool | None:
     """None if these conjuncts can hold together as far as ``subjects`` go; else whether
     seeing that needed related counts."""
-    merged: vs.Sets = {}
+    unions: dict[ir.Value, list[vs.Union]] = {}
     for i in indexes:
         for subject, union in conjuncts[i].sets.items():
             if subject in subjects:
-                merged[subject] = vs.meet(merged[subject], union) if subject in merged else union
-    if any(vs.is_empty(vs.view(merged, subject, related=False)) for subject in merged):
+                unions.setdefault(subject, []).append(union)
+    return _verdict({subject: vs.meet_all(parts) for subject, parts in unions.items()})
+
+
+def _verdict(merged: vs.Sets, changed: Iterable[ir.Value] | None = None) -> bool | None:
+    """None if ``merged`` can hold; else whether seeing that needed related counts.
+    ``changed``: the only subjects whose own sets changed since it last could hold."""
+    if any(vs.is_empty(vs.view(merged, subject, related=False)) for subject in changed or merged):
         return False
     if len(merged) > 1 and any(vs.is_empty(vs.view(merged, subject)) for subject in merged):
         return True
     return None
+
+
+# ---- implied ------------------------------------------------------------------------------------
 
 
 def _implied_by(later: _Conjunct, earlier: _Conjunct) -> bool:
@@ -122,36 +239,122 @@ def _implied_by(later: _Conjunct, earlier: _Conjunct) -> bool:
     return True
 
 
-def _redundant(conjuncts: list[_Conjunct]) -> list[tuple[int, int]]:
+class _Run:
+    """A few standing conjuncts, with what they say together: their preds, their atoms and
+    their sets met. If that does not imply a condition (as :func:`_implied_by` sees it),
+    none of them does, since meeting only shrinks the sets: most pairs need no check."""
+
+    def __init__(self) -> None:
+        self.indexes: list[int] = []
+        self.preds: set[ir.Pred] = set()
+        self.atoms: set[ir.Pred] = set()
+        self.sets: vs.Sets = {}
+        self.lost = False  # a union grew too big to keep: the sets conclude nothing
+
+    def add(self, index: int, conjunct: _Conjunct) -> None:
+        self.indexes.append(index)
+        self.preds.add(conjunct.pred)
+        self.atoms.update(conjunct.atoms)
+        for subject, union in conjunct.sets.items():
+            if subject in self.sets:
+                union = vs.meet(self.sets[subject], union)
+                self.lost = self.lost or union is vs.TOP
+            self.sets[subject] = union
+
+    def may_imply(self, conjunct: _Conjunct) -> bool:
+        if conjunct.pred in self.preds:
+            return True
+        for atom, (sets, exact) in zip(conjunct.atoms, conjunct.described, strict=True):
+            if atom in self.atoms:
+                continue
+            if not exact or not sets:
+                return False
+            if not self.lost and not all(self.implies(subject, values) for subject, values in sets.items()):
+                return False
+        return True
+
+    def implies(self, subject: ir.Value, values: vs.Union) -> bool:
+        return vs.knows(self.sets, subject) and vs.within(vs.view(self.sets, subject), values)
+
+
+class _Ends:
+    """The standing conjuncts of one list that a condition is compared with: the first
+    ``_ENDS`` and the latest ``_ENDS`` to ``2 * _ENDS``, in three runs. A bound on the work
+    per condition however long the chain; a short list is kept whole."""
+
+    def __init__(self) -> None:
+        self.first, self.older, self.newer = _Run(), _Run(), _Run()
+
+    def add(self, index: int, conjunct: _Conjunct) -> None:
+        if len(self.first.indexes) < _ENDS:
+            self.first.add(index, conjunct)
+            return
+        if len(self.newer.indexes) == _ENDS:
+            self.older, self.newer = self.newer, _Run()
+        self.newer.add(index, conjunct)
+
+    def candidates(self, conjunct: _Conjunct) -> list[int]:
+        """Those of the runs that may imply ``conjunct``, first in the text first."""
+        runs = (self.first, self.older, self.newer)
+        return sorted(i for run in runs if run.indexes and run.may_imply(conjunct) for i in run.indexes)
+
+
+class _Standing:
+    """Conjuncts that nothing met before them implies, listed under each group of subjects
+    they constrain and each atom that no set describes: where a condition looks for one
+    implying it. One that does holds its first atom, or constrains that atom's subject."""
+
+    def __init__(self, keys: dict[ir.Value, int]) -> None:
+        self.keys = keys
+        self.by_group: dict[int, _Ends] = {}
+        self.by_atom: dict[ir.Pred, _Ends] = {}
+
+    def add(self, index: int, conjunct: _Conjunct) -> None:
+        for key in {self.keys[subject] for subject in conjunct.sets}:
+            self.by_group.setdefault(key, _Ends()).add(index, conjunct)
+        undescribed = [atom for atom, (sets, exact) in zip(conjunct.atoms, conjunct.described, strict=True)
+                       if not (exact and sets)]
+        for atom in dict.fromkeys(undescribed):
+            self.by_atom.setdefault(atom, _Ends()).add(index, conjunct)
+
+    def candidates(self, conjunct: _Conjunct) -> list[int]:
+        sets, exact = conjunct.described[0]
+        subject = next(iter(sets), None)
+        if exact and subject in self.keys:
+            ends = self.by_group.get(self.keys[subject])
+        else:
+            ends = self.by_atom.get(conjunct.atoms[0])
+        return ends.candidates(conjunct) if ends is not None else []
+
+
+def _impliers(conjuncts: list[_Conjunct], order: Iterable[int], keys: dict[ir.Value, int],
+              done: dict[int, int]) -> dict[int, int]:
+    """Walking ``order``: each conjunct (not in ``done``) that one met before it implies, and
+    the first of those in the text. Only conjuncts still standing are tried, which is enough:
+    one implied by another is implied by whatever implies that one."""
+    standing = _Standing(keys)
+    found: dict[int, int] = {}
+    for j in order:
+        if j in done:
+            continue
+        later = conjuncts[j]
+        by = next((i for i in standing.candidates(later) if _implied_by(later, conjuncts[i])), None)
+        if by is None:
+            standing.add(j, later)
+        else:
+            found[j] = by
+    return found
+
+
+def _redundant(conjuncts: list[_Conjunct], keys: dict[ir.Value, int]) -> list[tuple[int, int]]:
     """(redundant, implied by) pairs; of two equivalent conditions only the later one is named.
 
-    Only conjuncts that hold each atom, or constrain its subjects' families, are tried.
+    A condition that earlier ones imply names the first of those; else the first later one
+    that is not redundant itself.
     """
-    holding: dict[ir.Pred, set[int]] = {}
-    in_family: dict[Any, set[int]] = {}
-    for index, conjunct in enumerate(conjuncts):
-        holding.setdefault(conjunct.pred, set()).add(index)
-        for atom in conjunct.atoms:
-            holding.setdefault(atom, set()).add(index)
-        for subject in conjunct.sets:
-            in_family.setdefault(vs.family(subject), set()).add(index)
-    found: dict[int, int] = {}
-    for j in reversed(range(len(conjuncts))):
-        later = conjuncts[j]
-        candidates = set(holding[later.pred])
-        possible: set[int] | None = None
-        for atom, (sets, exact) in zip(later.atoms, later.described, strict=True):
-            these = set(holding[atom])
-            if exact and sets:
-                families = [in_family.get(vs.family(subject), set()) for subject in sets]
-                these |= set.intersection(*families)
-            possible = these if possible is None else possible & these
-        candidates |= possible or set()
-        for i in sorted(candidates):
-            if i != j and i not in found and _implied_by(later, conjuncts[i]):
-                found[j] = i
-                break
-    return sorted(found.items())
+    earlier = _impliers(conjuncts, range(len(conjuncts)), keys, {})
+    later = _impliers(conjuncts, reversed(range(len(conjuncts))), keys, earlier)
+    return sorted({**earlier, **later}.items())
 
 
 # ---- walking segments ---------------------------------------------------------------------------
@@ -187,12 +390,13 @@ class _Linter:
                 self.walk(inner, aggregation.filter)
 
     def chain(self, conjuncts: list[_Conjunct], top: bool) -> None:
-        never = _contradiction(conjuncts)
+        groups = _groups(conjuncts)
+        never = _contradiction(conjuncts, groups)
         if never is not None:
             indexes, related = never
             self.never_true([conjuncts[i].node for i in indexes], top, related)
             return
-        for j, i in _redundant(conjuncts):
+        for j, i in _redundant(conjuncts, _group_keys(groups)):
             self.implied(conjuncts[j], conjuncts[i])
 
     def never_true(self, nodes: list[s.Expr], top: bool, related: bool = False) -> None:
@@ -286,8 +490,10 @@ def _aggregation_of(pred: ir.Pred) -> ir.Aggregation | None:
 # ---- entry points -------------------------------------------------------------------------------
 
 
+@without_gc
 def lint_segments(program: Program) -> list[Diagnostic]:
-    """SEG401/SEG402 for every segment that checked."""
+    """SEG401/SEG402 for every segment that checked (with the collector paused, as for
+    the compile: the sets built for a long chain would make each of its passes slower)."""
     out: list[Diagnostic] = []
     for file in program.files:
         source = Source(file.path, file.source)

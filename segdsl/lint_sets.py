@@ -177,12 +177,23 @@ TOP: Union = (ValueSet(null=True, exact=False),)  # nothing known
 
 
 def _capped(pieces: list[ValueSet]) -> Union:
+    if len(pieces) < 2:  # nothing to deduplicate: hashing a piece would hash all its values
+        return tuple(pieces)
     unique = tuple(dict.fromkeys(pieces))
     return unique if len(unique) <= LIMIT else TOP
 
 
 def meet(a: Union, b: Union) -> Union:
     return _capped([m for p in a for q in b if not (m := p.meet(q)).is_empty()])
+
+
+def meet_all(unions: list[Union]) -> Union:
+    """The meet of many unions, by halves: folding one at a time would copy a growing set of
+    excluded values once per union (``x != 1 and x != 2 and …``), quadratic in their number."""
+    if len(unions) < 2:
+        return unions[0] if unions else EVERYTHING
+    middle = len(unions) // 2
+    return meet(meet_all(unions[:middle]), meet_all(unions[middle:]))
 
 
 def join(a: Union, b: Union) -> Union:
@@ -402,7 +413,8 @@ def _bound(union: Union, lower: bool) -> ValueSet | None:
 def view(sets: Sets, subject: ir.Value, related: bool = True) -> Union:
     """What ``sets`` say of ``subject``, with what is always true and (``related``) what
     related counts imply: a count of fewer rows is at most, of more rows at least, the other."""
-    out = meet(base(subject), sets.get(subject, TOP))
+    always, own = base(subject), sets.get(subject, TOP)
+    out = own if always is EVERYTHING else meet(always, own)  # meeting EVERYTHING would only copy
     if not related:
         return out
     for other, union in sets.items():
