@@ -68,7 +68,7 @@ class _Conjunct:
 _FAMILY_LIMIT = 32  # counts of one relation related to each other; beyond, each is checked alone
 _PAIR_TRIES = 1000  # pairs of one group tried in order (all those of 45 conditions), before a linear search
 _CLASHES = 8  # conditions that clash only with several others together, tried for a pair
-_ENDS = 16  # conditions that may imply another: of a long list, about this many at each end are tried
+_ENDS = 16  # conditions that may imply another: of a long list, the first 16 and the latest 17 to 32 are tried
 
 _Group = tuple[set[ir.Value], list[int]]  # subjects that may restrict each other, and the conjuncts on them
 
@@ -279,8 +279,8 @@ class _Run:
 
 class _Ends:
     """The standing conjuncts of one list that a condition is compared with: the first
-    ``_ENDS`` and the latest ``_ENDS`` to ``2 * _ENDS``, in three runs. A bound on the work
-    per condition however long the chain; a short list is kept whole."""
+    ``_ENDS``, and up to ``2 * _ENDS`` of the latest, in three runs. A bound on the work per
+    condition however long the chain; a list of up to ``3 * _ENDS`` is kept whole."""
 
     def __init__(self) -> None:
         self.first, self.older, self.newer = _Run(), _Run(), _Run()
