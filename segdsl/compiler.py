@@ -44,14 +44,8 @@ def _sqlglot_dialect(name: str) -> SqlglotDialect:
     """
     import sqlglot.dialects as known
 
-    class_name = _CLASS_NAMES.get(name)
+    class_name = {n.lower(): n for n in known.DIALECTS}.get(name)  # "clickhouse" -> "ClickHouse"
     return getattr(known, class_name)() if class_name else SqlglotDialect.get_or_raise(name)
-
-
-_CLASS_NAMES = {"bigquery": "BigQuery", "clickhouse": "ClickHouse", "databricks": "Databricks",
-                "duckdb": "DuckDB", "mysql": "MySQL", "postgres": "Postgres", "redshift": "Redshift",
-                "snowflake": "Snowflake", "spark": "Spark", "sqlite": "SQLite", "trino": "Trino",
-                "tsql": "TSQL"}
 
 
 def _escape_backslash_strings(expression: exp.Expr) -> None:
