@@ -63,6 +63,10 @@ DIALECTS: dict[str, Dialect] = {
                 "dates and timestamps are ISO-8601 text ('2024-01-01', '2024-01-01 10:30:00')",
                 "list fields are JSON arrays stored as text",
                 "booleans are 0/1",
+                "decimals are stored as binary floats (REAL): a sum or average of a decimal field "
+                "adds the whole parts and the fractions (to 9 decimal places) as integers and "
+                "rounds the result to 15 significant digits, so 0.1 + 0.2 = 0.3 as on every "
+                "other engine",
             ),
         ),
         Dialect("postgres", "postgres", executed=True, engine="PostgreSQL 15",

@@ -192,9 +192,10 @@ class QueryBuilder:
         distinct = aggregation.func == "count_distinct"
         if distinct and aggregation.arg is not None:
             arg = self.low.distinct_value(arg, aggregation.arg.type.is_textual)
-        if condition is None:
-            return func(this=exp.Distinct(expressions=[arg]) if distinct else arg)
-        return self.low.conditional_aggregate(func, arg, condition, distinct)
+        if aggregation.func in ("sum", "avg") and aggregation.arg is not None \
+                and aggregation.arg.type.kind == "decimal":
+            return self.low.decimal_total(aggregation.func == "avg", arg, condition)
+        return self.low.aggregate(func, arg, condition, distinct)
 
     # ---- values -------------------------------------------------------------------------
     def value(self, value: ir.Value, plan: Plan) -> exp.Expr:

@@ -159,6 +159,17 @@ class Lowering:
         """What COUNT(DISTINCT …) compares: the value itself, where = is exact."""
         return value
 
+    def aggregate(self, func: type[exp.AggFunc], arg: exp.Expr, condition: exp.Expr | None,
+                  distinct: bool = False) -> exp.Expr:
+        """``func(arg)`` over every row, or over the rows where ``condition`` holds."""
+        if condition is None:
+            return func(this=exp.Distinct(expressions=[arg]) if distinct else arg)
+        return self.conditional_aggregate(func, arg, condition, distinct)
+
+    def decimal_total(self, average: bool, arg: exp.Expr, condition: exp.Expr | None) -> exp.Expr:
+        """SUM or AVG of a decimal column: the engine's own, exact on a DECIMAL/NUMERIC column."""
+        return self.aggregate(exp.Avg if average else exp.Sum, arg, condition)
+
     def conditional_aggregate(self, func: type[exp.AggFunc], arg: exp.Expr, condition: exp.Expr,
                               distinct: bool) -> exp.Expr:
         """``func(arg)`` over the rows where ``condition`` holds: ``func(CASE WHEN … THEN arg END)``,
@@ -249,11 +260,42 @@ class SQLiteLowering(Lowering):
         tail = exp.Anonymous(this="SUBSTR", expressions=[value, start])
         return exp.EQ(this=tail, expression=needle)
 
+    def decimal_total(self, average: bool, arg: exp.Expr, condition: exp.Expr | None) -> exp.Expr:
+        """An exact SUM/AVG of decimals that SQLite stores as binary floats (REAL).
+
+        SQLite has no decimal type, so SUM(amount) of 0.1 and 0.2 is 0.30000000000000004 and
+        ``<= 0.3`` would fail. Each value is split into its whole part and its fraction read to
+        nine decimal places; both are summed as integers (exact), and the total is rounded to
+        the 15 significant digits a float holds, where every other engine's exact sum lies.
+        """
+        whole = exp.cast(arg.copy(), exp.DataType.Type.BIGINT, copy=False)
+        fraction = exp.Sub(this=arg.copy(), expression=whole.copy())
+        nanos = exp.Round(this=exp.Mul(this=exp.Paren(this=fraction), expression=_BILLION.copy()))
+        total = exp.Add(this=self.aggregate(exp.Sum, whole, condition),
+                        expression=exp.Div(this=self.aggregate(exp.Sum, nanos, condition),
+                                           expression=exp.Literal.number("1000000000.0")))
+        if not average:
+            return _fifteen_digits(total)
+        count = self.aggregate(exp.Count, arg.copy(), condition)
+        mean = _fifteen_digits(exp.Div(this=exp.Paren(this=total), expression=count))
+        # printf() reads NULL as 0: an average over no values must stay missing.
+        return exp.Case(ifs=[exp.If(this=exp.GT(this=count.copy(), expression=exp.Literal.number(0)),
+                                    true=mean)])
+
     def list_contains(self, value: exp.Expr, element: exp.Expr) -> exp.Expr:
         items = exp.Table(this=exp.Anonymous(this="JSON_EACH", expressions=[value]))
         query = exp.select(exp.Literal.number(1)).from_(items).where(
             exp.EQ(this=exp.column("value"), expression=element))
         return exp.Exists(this=query)
+
+
+_BILLION = exp.Literal.number(1_000_000_000)
+
+
+def _fifteen_digits(value: exp.Expr) -> exp.Expr:
+    """``value`` rounded to 15 significant digits (SQLite: CAST(printf('%.15g', v) AS REAL))."""
+    text = exp.Anonymous(this="PRINTF", expressions=[exp.Literal.string("%.15g"), value])
+    return exp.cast(text, exp.DataType.Type.DOUBLE, copy=False)
 
 
 class SnowflakeLowering(Lowering):

@@ -7,14 +7,30 @@ CREATE TABLE "segment_membership" AS
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    SUM(
-      CASE
-        WHEN "r"."created_at" >= '2025-07-01 00:00:00'
-        AND "r"."created_at" < '2026-07-01 00:00:00'
-        THEN "r"."amount"
-      END
-    ) AS "a1",
-    SUM("r"."amount") AS "a2"
+    CAST(PRINTF(
+      '%.15g',
+      SUM(
+        CASE
+          WHEN "r"."created_at" >= '2025-07-01 00:00:00'
+          AND "r"."created_at" < '2026-07-01 00:00:00'
+          THEN CAST("r"."amount" AS INTEGER)
+        END
+      ) + CAST(SUM(
+        CASE
+          WHEN "r"."created_at" >= '2025-07-01 00:00:00'
+          AND "r"."created_at" < '2026-07-01 00:00:00'
+          THEN ROUND((
+            "r"."amount" - CAST("r"."amount" AS INTEGER)
+          ) * 1000000000)
+        END
+      ) AS REAL) / 1000000000.0
+    ) AS REAL) AS "a1",
+    CAST(PRINTF(
+      '%.15g',
+      SUM(CAST("r"."amount" AS INTEGER)) + CAST(SUM(ROUND((
+        "r"."amount" - CAST("r"."amount" AS INTEGER)
+      ) * 1000000000)) AS REAL) / 1000000000.0
+    ) AS REAL) AS "a2"
   FROM "orders" AS "r"
   WHERE
     "r"."status" = 'paid'

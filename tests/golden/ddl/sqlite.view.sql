@@ -7,7 +7,12 @@ CREATE VIEW "big_spenders_this_year" AS
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    SUM("r"."amount") AS "a1"
+    CAST(PRINTF(
+      '%.15g',
+      SUM(CAST("r"."amount" AS INTEGER)) + CAST(SUM(ROUND((
+        "r"."amount" - CAST("r"."amount" AS INTEGER)
+      ) * 1000000000)) AS REAL) / 1000000000.0
+    ) AS REAL) AS "a1"
   FROM "orders" AS "r"
   WHERE
     "r"."created_at" >= '2025-07-01 00:00:00'
@@ -30,7 +35,12 @@ CREATE VIEW "high_value" AS
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    SUM("r"."amount") AS "a1"
+    CAST(PRINTF(
+      '%.15g',
+      SUM(CAST("r"."amount" AS INTEGER)) + CAST(SUM(ROUND((
+        "r"."amount" - CAST("r"."amount" AS INTEGER)
+      ) * 1000000000)) AS REAL) / 1000000000.0
+    ) AS REAL) AS "a1"
   FROM "orders" AS "r"
   WHERE
     "r"."status" = 'paid'
@@ -70,7 +80,12 @@ CREATE VIEW "low_value" AS
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    SUM("r"."amount") AS "a1"
+    CAST(PRINTF(
+      '%.15g',
+      SUM(CAST("r"."amount" AS INTEGER)) + CAST(SUM(ROUND((
+        "r"."amount" - CAST("r"."amount" AS INTEGER)
+      ) * 1000000000)) AS REAL) / 1000000000.0
+    ) AS REAL) AS "a1"
   FROM "orders" AS "r"
   WHERE
     "r"."status" = 'paid'

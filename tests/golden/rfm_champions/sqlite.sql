@@ -8,12 +8,22 @@ WITH "seg_orders" AS (
         THEN 1
       END
     ) AS "a2",
-    SUM(
-      CASE
-        WHEN "r"."created_at" < '2026-07-01 00:00:00' AND "r"."status" = 'paid'
-        THEN "r"."amount"
-      END
-    ) AS "a3"
+    CAST(PRINTF(
+      '%.15g',
+      SUM(
+        CASE
+          WHEN "r"."created_at" < '2026-07-01 00:00:00' AND "r"."status" = 'paid'
+          THEN CAST("r"."amount" AS INTEGER)
+        END
+      ) + CAST(SUM(
+        CASE
+          WHEN "r"."created_at" < '2026-07-01 00:00:00' AND "r"."status" = 'paid'
+          THEN ROUND((
+            "r"."amount" - CAST("r"."amount" AS INTEGER)
+          ) * 1000000000)
+        END
+      ) AS REAL) / 1000000000.0
+    ) AS REAL) AS "a3"
   FROM "orders" AS "r"
   WHERE
     "r"."created_at" >= '2025-07-01 00:00:00'

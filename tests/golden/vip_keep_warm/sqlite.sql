@@ -1,7 +1,17 @@
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    SUM(CASE WHEN "r"."status" = 'paid' THEN "r"."amount" END) AS "a1",
+    CAST(PRINTF(
+      '%.15g',
+      SUM(CASE WHEN "r"."status" = 'paid' THEN CAST("r"."amount" AS INTEGER) END) + CAST(SUM(
+        CASE
+          WHEN "r"."status" = 'paid'
+          THEN ROUND((
+            "r"."amount" - CAST("r"."amount" AS INTEGER)
+          ) * 1000000000)
+        END
+      ) AS REAL) / 1000000000.0
+    ) AS REAL) AS "a1",
     MAX("r"."created_at") AS "a2"
   FROM "orders" AS "r"
   GROUP BY

@@ -9,7 +9,17 @@ WITH "seg_orders" AS (
         THEN 1
       END
     ) AS "a1",
-    AVG("r"."amount") AS "a2"
+    CASE
+      WHEN COUNT("r"."amount") > 0
+      THEN CAST(PRINTF(
+        '%.15g',
+        CAST((
+          SUM(CAST("r"."amount" AS INTEGER)) + CAST(SUM(ROUND((
+            "r"."amount" - CAST("r"."amount" AS INTEGER)
+          ) * 1000000000)) AS REAL) / 1000000000.0
+        ) AS REAL) / COUNT("r"."amount")
+      ) AS REAL)
+    END AS "a2"
   FROM "orders" AS "r"
   GROUP BY
     "r"."customer_id"

@@ -1,7 +1,12 @@
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    SUM("r"."amount") AS "a1"
+    CAST(PRINTF(
+      '%.15g',
+      SUM(CAST("r"."amount" AS INTEGER)) + CAST(SUM(ROUND((
+        "r"."amount" - CAST("r"."amount" AS INTEGER)
+      ) * 1000000000)) AS REAL) / 1000000000.0
+    ) AS REAL) AS "a1"
   FROM "orders" AS "r"
   WHERE
     "r"."status" = 'paid'
