@@ -195,7 +195,9 @@ _ENTRIES = [
              "region: {type: enum, values: [UK, IE, GB]}", kind="database"),
     CodeInfo("SEG404", "unused trait",
              "A trait in the schema that none of the checked segments uses, directly or through "
-             "other traits (here: no segment says `adult`).",
+             "other traits (here: no segment says `adult`). Reported only when `check` is given a "
+             "folder: files checked one by one are part of a project, and a trait they do not "
+             "use is probably used elsewhere.",
              "traits: {adult: age >= 18}", "segment adults where adult", kind="schema"),
     # ---- segment tests (segdsl test) ----
     CodeInfo("SEG410", "invalid segment test file",

@@ -545,9 +545,11 @@ def _trait_span(start: s.Span, text: str) -> s.Span:
                   start.column + width)
 
 
-def lint(program: Program) -> list[Diagnostic]:
-    """Every warning that needs no database, sorted."""
-    found = lint_segments(program) + unused_traits(program)
+def lint(program: Program, whole_project: bool = True) -> list[Diagnostic]:
+    """Every warning that needs no database, sorted. ``whole_project`` is False when only
+    some files are checked (an editor's current file, a pre-commit hook's changed files):
+    a trait those files do not use is then no news, so SEG404 is left out."""
+    found = lint_segments(program) + (unused_traits(program) if whole_project else [])
     return sorted(dict.fromkeys(found), key=lambda d: d.sort_key())
 
 

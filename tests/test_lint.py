@@ -460,3 +460,17 @@ def test_check_db_reports_undeclared_enum_values(tmp_path: Path) -> None:
         con.execute("DROP TABLE orders")
     gone = cli("check", str(tmp_path), "--db", str(db))
     assert gone.returncode == 1 and "error[SEG302]" in gone.stderr and "Traceback" not in gone.stderr
+
+
+def test_unused_traits_only_when_a_folder_is_checked(tmp_path: Path) -> None:
+    """An editor or a pre-commit hook checks files one by one: the traits those files do not
+    use are used elsewhere, so SEG404 would be noise there."""
+    (tmp_path / "schema.yml").write_text((EXAMPLES / "schema.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "a.seg").write_text("segment a where adult\n", encoding="utf-8")
+    one_file = cli("check", "--format", "json", str(tmp_path / "a.seg"))
+    assert (one_file.returncode, json.loads(one_file.stdout)) == (0, [])
+    folder = json.loads(cli("check", "--format", "json", str(tmp_path)).stdout)
+    assert folder and {d["code"] for d in folder} == {"SEG404"}
+    assert "adult" not in " ".join(d["message"] for d in folder)
+    mixed = json.loads(cli("check", "--format", "json", str(tmp_path / "a.seg"), str(tmp_path)).stdout)
+    assert {d["code"] for d in mixed} == {"SEG404"}

@@ -1,13 +1,15 @@
 """``segdsl check``: diagnostics for files and folders, for people, tools and GitHub.
 
 Errors exit 1. Warnings (segdsl/lint.py: conditions that can never be true, conditions
-implied by another, unused traits and, with ``--db``, enum values in the data that the
-schema does not declare and columns missing or of a type that does not fit the schema) are printed but exit 0 unless ``--strict``. Without ``--db`` this
+implied by another, unused traits when a folder is checked and, with ``--db``, enum values
+in the data that the schema does not declare and columns missing or of a type that does not
+fit the schema) are printed but exit 0 unless ``--strict``. Without ``--db`` this
 never imports sqlglot or duckdb, so it starts fast.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -38,7 +40,10 @@ def check(paths: tuple[str, ...], schema_path: str | None, output_format: str, d
     if not paths:
         raise click.UsageError("give at least one segment file or folder")
     program = load_program(paths, None, schema_path, dialect, output_format)
-    found = program.diagnostics + program.dialect_diagnostics() + lint(program)
+    # Unused traits only when a folder is checked: files given one by one are a part of the
+    # project, and every trait they do not use would be a false alarm.
+    whole_project = any(path != "-" and Path(path).is_dir() for path in paths)
+    found = program.diagnostics + program.dialect_diagnostics() + lint(program, whole_project)
     if db_path is not None:
         found += _column_warnings(program.schema, db_path)
         found += undeclared_enum_values(program.schema, db_path)
