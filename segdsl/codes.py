@@ -188,7 +188,7 @@ _ENTRIES = [
              "it changes nothing, and often one of the two bounds is a typo.",
              "age > 30 and age > 20", "age > 30"),
     CodeInfo("SEG403", "undeclared enum value in the data",
-             "With `segdsl check --db FILE`: an enum column in the database holds values that "
+             "With `segdsl check --db TARGET`: an enum column in the database holds values that "
              "the schema does not list, so no condition can select them (and `!=`/`not in` "
              "silently include them).",
              "region: {type: enum, values: [UK, IE]}  (the data also has 'GB')",

@@ -6,7 +6,8 @@
   ``has orders in last 30 days and no orders in last 90 days``;
 * SEG402 — a condition implied by another one of the same ``and``: ``age > 30 and age > 20``,
   ``has orders in last 30 days and has orders in last 90 days``;
-* SEG403 — values in the data of an enum column that the schema does not declare (``--db``);
+* SEG403 — values in the data of an enum column that the schema does not declare (``--db``,
+  in :mod:`segdsl.runners.enums`);
 * SEG404 — a trait no checked segment uses.
 
 How: the IR has no source positions, but the checker keeps the AST's ``and``/``or``/``not``
@@ -18,22 +19,20 @@ filter are related (``has orders in last 30 days`` means at least one order in t
 90). Everything is an over-approximation, so "empty" and "contained in" are never claimed
 wrongly; what cannot be described is simply not analysed.
 
-No sqlglot or duckdb here, except inside :func:`undeclared_enum_values`.
+No sqlglot or duckdb here.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from segdsl import ir
 from segdsl import lint_sets as vs
 from segdsl import syntax as s
-from segdsl.diagnostics import Diagnostic, Source, did_you_mean, make
+from segdsl.diagnostics import Diagnostic, Source, make
 from segdsl.gcpause import without_gc
 from segdsl.project import Program
-from segdsl.schema import Schema
 
 
 def _atoms(pred: ir.Pred) -> list[ir.Pred]:
@@ -520,22 +519,12 @@ def unused_traits(program: Program) -> list[Diagnostic]:
             seen.add(owner)
             stack.extend(graph.get(owner, ()))
     schema = program.schema
-    source = _schema_source(schema)
+    source = schema.shown_source
     return [make("SEG404", f"trait '{name}' is not used by any of the checked segments", source,
                  _trait_span(trait.span, trait.source),
                  "remove it from the schema, or check the files that use it together with these",
                  severity="warning")
             for name, trait in schema.traits.items() if f"trait:{name}" not in seen]
-
-
-def _schema_source(schema: Schema) -> Source:
-    """The schema as diagnostics name it: relative to the current folder when inside it (GitHub)."""
-    path = schema.path
-    if os.path.isabs(path):
-        relative = os.path.relpath(path)
-        if not relative.startswith(".."):
-            path = relative
-    return Source(path, schema.text)
 
 
 def _trait_span(start: s.Span, text: str) -> s.Span:
@@ -551,61 +540,3 @@ def lint(program: Program, whole_project: bool = True) -> list[Diagnostic]:
     a trait those files do not use is then no news, so SEG404 is left out."""
     found = lint_segments(program) + (unused_traits(program) if whole_project else [])
     return sorted(dict.fromkeys(found), key=lambda d: d.sort_key())
-
-
-def undeclared_enum_values(schema: Schema, db_path: str) -> list[Diagnostic]:
-    """SEG403: for each enum column, values in the DuckDB database the schema does not declare."""
-    from segdsl.runner import connect
-    from segdsl.sql.builder import table_expr
-
-    columns = [(schema.table, f) for f in schema.fields.values()]
-    columns += [(r.table, f) for r in schema.relations.values() for f in r.fields.values()]
-    out: list[Diagnostic] = []
-    connection = connect(db_path)
-    try:
-        for table, enum_field in columns:
-            if enum_field.type.kind != "enum":
-                continue
-            column = '"' + enum_field.column.replace('"', '""') + '"'
-            declared = enum_field.type.values
-            marks = ", ".join("?" for _ in declared)
-            sql = (f"SELECT DISTINCT CAST({column} AS VARCHAR) AS v FROM "
-                   f"{table_expr(table).sql(dialect='duckdb', identify=True)} "
-                   f"WHERE {column} IS NOT NULL AND CAST({column} AS VARCHAR) NOT IN ({marks}) ORDER BY v LIMIT 11")
-            rows = _fetch(connection, sql, list(declared), schema, db_path)
-            if rows:
-                out.append(_undeclared(schema, table, enum_field.name, enum_field.column, declared,
-                                       [str(r[0]) for r in rows], enum_field.span))
-    finally:
-        connection.close()
-    return out
-
-
-def _fetch(connection: Any, sql: str, params: list[str], schema: Schema, db_path: str) -> list[Any]:
-    import duckdb
-
-    from segdsl.runner import database_error
-
-    try:
-        return list(connection.execute(sql, params).fetchall())
-    except duckdb.CatalogException as error:
-        raise database_error(f"{str(error).strip().splitlines()[0]} (the schema {schema.path} names it, "
-                             f"but {db_path} does not have it)",
-                             "check 'table:' and 'column:' in the schema against the database",
-                             db_path) from None
-    except duckdb.Error as error:
-        raise database_error(f"cannot read enum values: {str(error).strip().splitlines()[0]}", None,
-                             db_path) from None
-
-
-def _undeclared(schema: Schema, table: str, name: str, column: str, declared: Iterable[str],
-                values: list[str], span: s.Span) -> Diagnostic:
-    shown = values[:10]
-    listed = ", ".join(f"'{v}'" for v in shown) + (" and more" if len(values) > 10 else "")
-    close = [f"'{v}' → '{m}'" for v in shown if (m := did_you_mean(v, tuple(declared))) is not None]
-    hint = "add them to the field's values in the schema, or clean the data"
-    if close:
-        hint += "; close to declared values: " + ", ".join(close)
-    return make("SEG403", f"{table}.{column} holds values the schema does not declare for '{name}': {listed}",
-                _schema_source(schema), span, hint, severity="warning")
-

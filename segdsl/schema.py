@@ -67,6 +67,17 @@ class Schema(Node):
     def source(self) -> Source:
         return Source(self.path, self.text)
 
+    @property
+    def shown_source(self) -> Source:
+        """The schema as warnings name it: relative to the current folder when inside it, as
+        GitHub annotations need."""
+        path = self.path
+        if os.path.isabs(path):
+            relative = os.path.relpath(path)
+            if not relative.startswith(".."):
+                path = relative
+        return Source(path, self.text)
+
 
 def load_schema(spec: str | os.PathLike[str] | Mapping[str, Any]) -> Schema:
     """Load a schema from a YAML file path or a mapping; raise SegdslError on any mistake.

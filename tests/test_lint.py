@@ -458,8 +458,66 @@ def test_check_db_reports_undeclared_enum_values(tmp_path: Path) -> None:
     assert missing.returncode == 1 and "error[SEG302]" in missing.stderr and "Traceback" not in missing.stderr
     with duckdb.connect(str(db)) as con:
         con.execute("DROP TABLE orders")
-    gone = cli("check", str(tmp_path), "--db", str(db))
-    assert gone.returncode == 1 and "error[SEG302]" in gone.stderr and "Traceback" not in gone.stderr
+        con.execute("ALTER TABLE people DROP COLUMN level")
+    gone = cli("check", str(tmp_path), "--db", str(db))  # a missing table or column is a warning
+    assert gone.returncode == 0 and "Traceback" not in gone.stderr, gone.stderr
+    assert gone.stderr.count("warning[SEG302]") == 2 and "has no table orders" in gone.stderr
+    assert "table people in " in gone.stderr and "has no column 'level'" in gone.stderr
+    assert "warning[SEG403]" in gone.stderr  # region is still checked
+    assert cli("check", str(tmp_path), "--db", str(db), "--strict").returncode == 1
+    usage = cli("check", str(tmp_path), "--db", "oracle://x")
+    assert usage.returncode == 2 and "oracle" in usage.stderr
+
+
+_ENUM_SCHEMA = ("table: people\nkey: id\nfields:\n"
+                "  region: {type: enum, values: [UK, IE, \"it's\"]}\n"
+                "  tier: {type: enum, values: [gold], column: level}\n")
+
+
+def _enum_target(kind: str, tmp_path: Path) -> str:
+    from tests.test_runners import mysql_url, postgres_url
+
+    return {"duckdb": lambda: str(tmp_path / "data.duckdb"),
+            "sqlite": lambda: f"sqlite:///{tmp_path / 'data.db'}",
+            "postgres": lambda: postgres_url("segdsl_check_test"),
+            "mysql": lambda: mysql_url("segdsl_check_test")}[kind]()
+
+
+@pytest.mark.parametrize("kind", ["duckdb", "sqlite", "postgres", "mysql"])
+def test_check_db_on_every_database_run_can_use(kind: str, tmp_path: Path) -> None:
+    """Undeclared enum values on each database run supports, compared exactly as segments
+    compare (MariaDB's default collation would call 'uk' equal to 'UK'); a column the
+    database lacks is a warning at the field, and the other columns are still checked."""
+    import sqlite3
+
+    import duckdb
+
+    from segdsl.runners import open_database
+
+    (tmp_path / "schema.yml").write_text(_ENUM_SCHEMA, encoding="utf-8")
+    (tmp_path / "a.seg").write_text("segment a where region = 'UK' and tier = 'gold'\n", encoding="utf-8")
+    url = _enum_target(kind, tmp_path)
+    if kind == "duckdb":
+        duckdb.connect(url).close()
+    elif kind == "sqlite":
+        sqlite3.connect(tmp_path / "data.db").close()
+    with open_database(url) as db:
+        db.execute("DROP TABLE IF EXISTS people")
+        db.execute("CREATE TABLE people (id INTEGER, region VARCHAR(20))")
+        db.execute("INSERT INTO people VALUES (1, 'UK'), (2, 'uk'), (3, 'UK '), (4, 'it''s'), (5, NULL),"
+                   " (6, 'GB')")
+    try:
+        result = cli("check", str(tmp_path), "--db", url, "--format", "json")
+        assert result.returncode == 0, result.stderr
+        found = {d["code"]: d for d in json.loads(result.stdout)}
+        assert set(found) == {"SEG302", "SEG403"}, found
+        assert found["SEG403"]["message"] \
+            == "people.region holds values the schema does not declare for 'region': 'GB', 'UK ', 'uk'"
+        assert "level" in found["SEG302"]["message"] and found["SEG302"]["severity"] == "warning"
+        assert found["SEG302"]["line"] == 5  # at the field whose column is missing
+    finally:
+        with open_database(url) as db:
+            db.execute("DROP TABLE IF EXISTS people")
 
 
 def test_unused_traits_only_when_a_folder_is_checked(tmp_path: Path) -> None:

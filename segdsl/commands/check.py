@@ -20,6 +20,7 @@ from segdsl.cli import (
     dialect_option,
     format_option,
     load_program,
+    resolve_target,
     schema_option,
 )
 
@@ -30,23 +31,24 @@ from segdsl.cli import (
 @format_option
 @dialect_option
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), metavar="FILE.duckdb",
-              help="Also compare the columns (types) and enum values in this DuckDB database with the schema.")
+@click.option("--db", "target", metavar="TARGET",
+              help="Also compare the database with the schema: its columns (types, on DuckDB) and "
+                   "the values of enum columns. A DuckDB file or a database URL, as for run.")
 def check(paths: tuple[str, ...], schema_path: str | None, output_format: str, dialect: str,
-          strict: bool, db_path: str | None) -> None:
+          strict: bool, target: str | None) -> None:
     """Check segment files and folders (recursively *.seg); exit 1 on errors."""
-    from segdsl.lint import lint, undeclared_enum_values
+    from segdsl.lint import lint
 
     if not paths:
         raise click.UsageError("give at least one segment file or folder")
+    database = resolve_target(target, None, None) if target is not None else None
     program = load_program(paths, None, schema_path, dialect, output_format)
     # Unused traits only when a folder is checked: files given one by one are a part of the
     # project, and every trait they do not use would be a false alarm.
     whole_project = any(path != "-" and Path(path).is_dir() for path in paths)
     found = program.diagnostics + program.dialect_diagnostics() + lint(program, whole_project)
-    if db_path is not None:
-        found += _column_warnings(program.schema, db_path)
-        found += undeclared_enum_values(program.schema, db_path)
+    if database is not None:
+        found += _database_warnings(program.schema, database)
     program.diagnostics = sorted(dict.fromkeys(found), key=lambda d: d.sort_key())
     _emit(program.diagnostics, output_format)
     warnings = len(program.diagnostics) - len(program.errors)
@@ -58,11 +60,12 @@ def check(paths: tuple[str, ...], schema_path: str | None, output_format: str, d
         click.echo(f"ok: {count} segment{'s' if count != 1 else ''} checked{extra}", err=True)
 
 
-def _column_warnings(schema: Any, db_path: str) -> list[Any]:
-    """Fields whose column is missing or mistyped in the database (one DESCRIBE per table)."""
+def _database_warnings(schema: Any, target: Any) -> list[Any]:
+    """Fields whose column is missing or mistyped in the database, and enum values it holds
+    that the schema does not declare."""
     from segdsl.runners import open_database
-    from segdsl.runners.base import Target
     from segdsl.runners.columns import type_warnings
+    from segdsl.runners.enums import undeclared_enum_values
 
-    with open_database(Target("duckdb", "duckdb", db_path, db_path), read_only=True) as db:
-        return type_warnings(db.column_types, schema, db_path)
+    with open_database(target, read_only=True) as db:
+        return type_warnings(db.column_types, schema, db.target.display) + undeclared_enum_values(db, schema)

@@ -9,13 +9,12 @@ check; the others return None and their queries run unchecked. Type names are Du
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 
 from segdsl import ir
 from segdsl.datatypes import DataType
-from segdsl.diagnostics import Diagnostic, Source, make
+from segdsl.diagnostics import Diagnostic, make
 from segdsl.runner import database_error
 from segdsl.schema import Field, Schema
 from segdsl.syntax import Span
@@ -157,8 +156,7 @@ def check_segments(describe: Describe, schema: Schema, items: Iterable[ir.Value 
 def type_warnings(describe: Describe, schema: Schema, display: str) -> list[Diagnostic]:
     """``check --db``: a SEG302 warning at each schema field whose column is missing from the
     database or has a type that does not fit (one DESCRIBE per table)."""
-    path = os.path.relpath(schema.path) if os.path.isabs(schema.path) else schema.path
-    source = Source(schema.path if path.startswith("..") else path, schema.text)  # as GitHub names it
+    source = schema.shown_source
     tables: list[tuple[str, list[Field]]] = [(schema.table, list(schema.fields.values()))]
     tables += [(r.table, list(r.fields.values())) for r in schema.relations.values()]
     found: list[Diagnostic] = []
