@@ -1,7 +1,8 @@
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    COUNT(DISTINCT "r"."category") AS "a1"
+    COUNT(DISTINCT "r"."category") FILTER(WHERE
+      NOT "r"."category" IS NULL) AS "a1"
   FROM "orders" AS "r"
   WHERE
     "r"."status" = 'paid'
