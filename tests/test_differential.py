@@ -9,8 +9,9 @@ Each test is parametrized by engine, so a missing engine skips alone, with its r
   reference evaluator (segdsl/evaluate.py) says; the metamorphic laws (|X| + |not X| = |all|,
   X and Y ⊆ X ⊆ X or Y, `in segment X` = X) are checked on the engine's own answers. At least
   500 distinct segments must run on every engine, and every feature the dialect claims.
-- A divergence is shrunk and written to tests/differential/regressions/ (the path is in
-  the failure); test_recorded_regressions replays every file there on every engine.
+- A divergence, or a segment the engine fails on (an error instead of an answer), is shrunk
+  and written to tests/differential/regressions/ (the path is in the failure);
+  test_recorded_regressions replays every file there on every engine.
 - Fixed corpus: every example segment and every hand-written case of test_execution, on the
   hand-made dataset and on generated ones, against the evaluator.
 - Literal safety: any string used with =, in, starts/ends with, contains and not contains
@@ -25,6 +26,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -153,7 +155,14 @@ def check(engine: Any, schema: Schema, segments: list[tuple[str, str]], as_of: d
             chosen = names[::math.ceil(len(names) / MEMBERS_SAMPLE[engine.name])]
         actual: dict[str, set[Any]] = {}
         for start in range(0, len(chosen), size):
-            actual.update(harness.run_shape(engine, shape, program, chosen[start:start + size], as_of, everyone))
+            chunk = chosen[start:start + size]
+            try:
+                actual.update(harness.run_shape(engine, shape, program, chunk, as_of, everyone))
+            except Exception as error:  # the engine refused or crashed: which segment, and keep it
+                if not found_by:
+                    raise
+                failed = _run_alone(engine, shape, program, chunk, as_of, everyone, actual)
+                divergences += failed or [harness.Divergence(shape, chunk[0], (), (), harness.engine_failure(error))]
         divergences += harness.compare(shape, actual, expected)
         if invariants_for:
             broken += [f"{shape}: {v}" for v in harness.invariant_violations(actual, invariants_for, everyone)]
@@ -165,6 +174,18 @@ def check(engine: Any, schema: Schema, segments: list[tuple[str, str]], as_of: d
         lines += [f"  regression case written to {p}" for p in paths]
         pytest.fail("\n".join(lines), pytrace=False)
     return names
+
+
+def _run_alone(engine: Any, shape: str, program: Program, names: list[str], as_of: dt.date,
+               everyone: set[Any], actual: dict[str, set[Any]]) -> list[harness.Divergence]:
+    """After a chunk failed: run its segments one by one; those the engine fails on."""
+    failed = []
+    for name in names:
+        try:
+            actual.update(harness.run_shape(engine, shape, program, [name], as_of, everyone))
+        except Exception as error:
+            failed.append(harness.Divergence(shape, name, (), (), harness.engine_failure(error)))
+    return failed
 
 
 @dataclass
@@ -187,8 +208,11 @@ class _Rerun:
         if load:
             self.engine.load(self.schema, people, rows)
         want = harness.evaluator(program, rows, people, self.as_of, [self.target])
-        got = harness.run_shape(self.engine, self.shape, program, [self.target], self.as_of,
-                                {p[self.schema.key] for p in people})
+        try:
+            got = harness.run_shape(self.engine, self.shape, program, [self.target], self.as_of,
+                                    {p[self.schema.key] for p in people})
+        except Exception:
+            return True  # still fails on the engine
         return got != want
 
 
@@ -217,9 +241,12 @@ def _record(engine: Any, schema: Schema, segments: list[tuple[str, str]], as_of:
         program = build_program([("case.seg", harness.source(defs))], schema)
         want = harness.evaluator(program, rows, people, as_of, [rerun.target])
         engine.load(schema, people, rows)
-        got = harness.run_shape(engine, rerun.shape, program, [rerun.target], as_of, {p[schema.key] for p in people})
-        note = (f"{engine.name} returned {sorted(got[rerun.target], key=repr)} in the {rerun.shape} shape, "
-                f"the evaluator {sorted(want[rerun.target], key=repr)}")
+        try:
+            got = harness.run_shape(engine, rerun.shape, program, [rerun.target], as_of, {p[schema.key] for p in people})
+            note = (f"{engine.name} returned {sorted(got[rerun.target], key=repr)} in the {rerun.shape} shape, "
+                    f"the evaluator {sorted(want[rerun.target], key=repr)}")
+        except Exception as error:
+            note = f"{engine.name} failed in the {rerun.shape} shape: {harness.engine_failure(error)}"
         case = Regression(harness.canonical(defs, rerun.target), ["x"], as_of, people, rows, [engine.name],
                           [rerun.shape], found_by, note=note,
                           expected={"x": sorted(want[rerun.target], key=repr)})
@@ -491,3 +518,36 @@ def test_postgres_literals_do_not_depend_on_standard_conforming_strings(example_
 def test_a_line_break_cannot_be_a_literal(example_schema: Schema) -> None:
     program = build_program([("t.seg", "segment s where email = 'a\nb'\n")], example_schema)
     assert [d.code for d in program.errors] == ["SEG002"]
+
+
+def test_an_engine_failure_is_kept_as_a_regression_case(example_schema: Schema,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A generated segment the engine fails on (DataFusion's "Invalid comparison operation")
+    is found among its batch, shrunk and written like a wrong answer, not only reported."""
+    duckdb = _engine("duckdb")
+
+    class FailsOnStartsWith:  # DuckDB, with a bug: any query using STARTS_WITH fails
+        name, dialect = "duckdb", "duckdb"
+
+        def load(self, *args: Any) -> None:
+            duckdb.load(*args)
+
+        def rows(self, sql: str) -> list[tuple[Any, ...]]:
+            if "STARTS_WITH" in sql:
+                raise RuntimeError("Binder Error: STARTS_WITH is broken\nLINE 1: …")
+            return list(duckdb.rows(sql))
+
+    written: list[Regression] = []
+    monkeypatch.setattr(harness, "record", lambda case: written.append(case) or Path(f"case{len(written)}.json"))
+    _, customers, relations = make_dataset(3)
+    segments = [("fine", "age > 30"), ("broken", "age > 20 and (city starts with 'A' or age < 5)")]
+    with pytest.raises(pytest.fail.Exception) as failure:
+        check(FailsOnStartsWith(), example_schema, segments, dt.date(2025, 12, 31), customers, relations,
+              found_by="a test")
+    assert "broken (membership query): the engine failed: RuntimeError: Binder Error: STARTS_WITH is broken" \
+        in str(failure.value)
+    assert "regression case written to case1.json" in str(failure.value)
+    case = written[0]
+    assert case.segments == [("x", "city starts with 'A'")]  # the smallest condition that still fails
+    assert case.note == "duckdb failed in the membership shape: RuntimeError: Binder Error: STARTS_WITH is broken"
+    assert "fine" not in str(failure.value)

@@ -191,9 +191,18 @@ class Divergence:
     segment: str
     extra: tuple[Any, ...]
     missing: tuple[Any, ...]
+    error: str = ""  # the engine failed on the segment instead of answering
 
     def __str__(self) -> str:
+        if self.error:
+            return f"{self.segment} ({self.shape} query): the engine failed: {self.error}"
         return f"{self.segment} ({self.shape} query): extra {list(self.extra)[:8]}, missing {list(self.missing)[:8]}"
+
+
+def engine_failure(error: BaseException) -> str:
+    """An engine's exception as one line (what a regression note keeps)."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"[:300]
 
 
 def compare(shape: str, actual: dict[str, set[Any]], expected: dict[str, set[Any]]) -> list[Divergence]:
