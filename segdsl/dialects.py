@@ -64,9 +64,10 @@ DIALECTS: dict[str, Dialect] = {
                 "list fields are JSON arrays stored as text",
                 "booleans are 0/1",
                 "decimals are stored as binary floats (REAL): a sum or average of a decimal field "
-                "adds the whole parts and the fractions (to 9 decimal places) as integers and "
-                "rounds the result to 15 significant digits, so 0.1 + 0.2 = 0.3 as on every "
-                "other engine",
+                "reads each value to 9 decimal places and adds whole parts and fractions "
+                "separately, so 0.1 + 0.2 = 0.3 as on every other engine; the result is the float "
+                "nearest the exact total while its whole part is under 9,000,000, and as close "
+                "as float addition gets above that",
             ),
         ),
         Dialect("postgres", "postgres", executed=True, engine="PostgreSQL 15",

@@ -264,23 +264,29 @@ class SQLiteLowering(Lowering):
         """An exact SUM/AVG of decimals that SQLite stores as binary floats (REAL).
 
         SQLite has no decimal type, so SUM(amount) of 0.1 and 0.2 is 0.30000000000000004 and
-        ``<= 0.3`` would fail. Each value is split into its whole part and its fraction read to
-        nine decimal places; both are summed as integers (exact), and the total is rounded to
-        the 15 significant digits a float holds, where every other engine's exact sum lies.
+        ``<= 0.3`` would fail. Each value is split into its whole part, ROUND(x), and its
+        fraction read to nine decimal places, ROUND((x - ROUND(x)) * 1e9); both sums are exact
+        (whole numbers below 2**53, as REAL so a huge total cannot overflow). While the whole
+        part is under 9,000,000 the result is one division of exact numbers (the float nearest
+        the true total, or average); above that, whole + fraction, as exact as a float gets.
         """
-        whole = exp.cast(arg.copy(), exp.DataType.Type.BIGINT, copy=False)
-        fraction = exp.Sub(this=arg.copy(), expression=whole.copy())
-        nanos = exp.Round(this=exp.Mul(this=exp.Paren(this=fraction), expression=_BILLION.copy()))
-        total = exp.Add(this=self.aggregate(exp.Sum, whole, condition),
-                        expression=exp.Div(this=self.aggregate(exp.Sum, nanos, condition),
-                                           expression=exp.Literal.number("1000000000.0")))
-        if not average:
-            return _fifteen_digits(total)
-        count = self.aggregate(exp.Count, arg.copy(), condition)
-        mean = _fifteen_digits(exp.Div(this=exp.Paren(this=total), expression=count))
-        # printf() reads NULL as 0: an average over no values must stay missing.
-        return exp.Case(ifs=[exp.If(this=exp.GT(this=count.copy(), expression=exp.Literal.number(0)),
-                                    true=mean)])
+        whole = self.aggregate(exp.Sum, exp.Round(this=arg.copy()), condition)
+        fraction = exp.Sub(this=arg.copy(), expression=exp.Round(this=arg.copy()))
+        nanos = self.aggregate(exp.Sum, exp.Round(this=exp.Mul(this=exp.Paren(this=fraction),
+                                                                expression=_BILLION.copy())), condition)
+        count = self.aggregate(exp.Count, arg.copy(), condition) if average else None
+        scaled = exp.Add(this=exp.Mul(this=whole.copy(), expression=_BILLION.copy()), expression=nanos.copy())
+        divisor: exp.Expr = exp.Literal.number("1000000000.0")
+        if count is not None:
+            divisor = exp.Paren(this=exp.Mul(this=divisor, expression=count.copy()))
+        exact = exp.Div(this=exp.Paren(this=scaled), expression=divisor)
+        rounded: exp.Expr = exp.Add(this=whole.copy(), expression=exp.Div(
+            this=nanos.copy(), expression=exp.Literal.number("1000000000.0")))
+        if count is not None:
+            rounded = exp.Div(this=exp.Paren(this=rounded), expression=count.copy())
+        small = exp.LT(this=exp.Abs(this=whole), expression=exp.Literal.number(9_000_000))
+        # No rows (or only missing values): every part is NULL, and so is the result.
+        return exp.Case(ifs=[exp.If(this=small, true=exact)], default=rounded)
 
     def list_contains(self, value: exp.Expr, element: exp.Expr) -> exp.Expr:
         items = exp.Table(this=exp.Anonymous(this="JSON_EACH", expressions=[value]))
@@ -290,12 +296,6 @@ class SQLiteLowering(Lowering):
 
 
 _BILLION = exp.Literal.number(1_000_000_000)
-
-
-def _fifteen_digits(value: exp.Expr) -> exp.Expr:
-    """``value`` rounded to 15 significant digits (SQLite: CAST(printf('%.15g', v) AS REAL))."""
-    text = exp.Anonymous(this="PRINTF", expressions=[exp.Literal.string("%.15g"), value])
-    return exp.cast(text, exp.DataType.Type.DOUBLE, copy=False)
 
 
 class SnowflakeLowering(Lowering):

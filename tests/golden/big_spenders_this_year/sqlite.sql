@@ -1,12 +1,17 @@
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    CAST(PRINTF(
-      '%.15g',
-      SUM(CAST("r"."amount" AS INTEGER)) + CAST(SUM(ROUND((
-        "r"."amount" - CAST("r"."amount" AS INTEGER)
+    CASE
+      WHEN ABS(SUM(ROUND("r"."amount"))) < 9000000
+      THEN CAST((
+        SUM(ROUND("r"."amount")) * 1000000000 + SUM(ROUND((
+          "r"."amount" - ROUND("r"."amount")
+        ) * 1000000000))
+      ) AS REAL) / 1000000000.0
+      ELSE SUM(ROUND("r"."amount")) + CAST(SUM(ROUND((
+        "r"."amount" - ROUND("r"."amount")
       ) * 1000000000)) AS REAL) / 1000000000.0
-    ) AS REAL) AS "a1"
+    END AS "a1"
   FROM "orders" AS "r"
   WHERE
     "r"."created_at" >= '2025-07-01 00:00:00'

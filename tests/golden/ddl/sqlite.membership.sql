@@ -7,30 +7,60 @@ CREATE TABLE "segment_membership" AS
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    CAST(PRINTF(
-      '%.15g',
-      SUM(
+    CASE
+      WHEN ABS(
+        SUM(
+          CASE
+            WHEN "r"."created_at" >= '2025-07-01 00:00:00'
+            AND "r"."created_at" < '2026-07-01 00:00:00'
+            THEN ROUND("r"."amount")
+          END
+        )
+      ) < 9000000
+      THEN CAST((
+        SUM(
+          CASE
+            WHEN "r"."created_at" >= '2025-07-01 00:00:00'
+            AND "r"."created_at" < '2026-07-01 00:00:00'
+            THEN ROUND("r"."amount")
+          END
+        ) * 1000000000 + SUM(
+          CASE
+            WHEN "r"."created_at" >= '2025-07-01 00:00:00'
+            AND "r"."created_at" < '2026-07-01 00:00:00'
+            THEN ROUND((
+              "r"."amount" - ROUND("r"."amount")
+            ) * 1000000000)
+          END
+        )
+      ) AS REAL) / 1000000000.0
+      ELSE SUM(
         CASE
           WHEN "r"."created_at" >= '2025-07-01 00:00:00'
           AND "r"."created_at" < '2026-07-01 00:00:00'
-          THEN CAST("r"."amount" AS INTEGER)
+          THEN ROUND("r"."amount")
         END
       ) + CAST(SUM(
         CASE
           WHEN "r"."created_at" >= '2025-07-01 00:00:00'
           AND "r"."created_at" < '2026-07-01 00:00:00'
           THEN ROUND((
-            "r"."amount" - CAST("r"."amount" AS INTEGER)
+            "r"."amount" - ROUND("r"."amount")
           ) * 1000000000)
         END
       ) AS REAL) / 1000000000.0
-    ) AS REAL) AS "a1",
-    CAST(PRINTF(
-      '%.15g',
-      SUM(CAST("r"."amount" AS INTEGER)) + CAST(SUM(ROUND((
-        "r"."amount" - CAST("r"."amount" AS INTEGER)
+    END AS "a1",
+    CASE
+      WHEN ABS(SUM(ROUND("r"."amount"))) < 9000000
+      THEN CAST((
+        SUM(ROUND("r"."amount")) * 1000000000 + SUM(ROUND((
+          "r"."amount" - ROUND("r"."amount")
+        ) * 1000000000))
+      ) AS REAL) / 1000000000.0
+      ELSE SUM(ROUND("r"."amount")) + CAST(SUM(ROUND((
+        "r"."amount" - ROUND("r"."amount")
       ) * 1000000000)) AS REAL) / 1000000000.0
-    ) AS REAL) AS "a2"
+    END AS "a2"
   FROM "orders" AS "r"
   WHERE
     "r"."status" = 'paid'

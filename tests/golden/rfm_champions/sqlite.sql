@@ -8,22 +8,44 @@ WITH "seg_orders" AS (
         THEN 1
       END
     ) AS "a2",
-    CAST(PRINTF(
-      '%.15g',
-      SUM(
+    CASE
+      WHEN ABS(
+        SUM(
+          CASE
+            WHEN "r"."created_at" < '2026-07-01 00:00:00' AND "r"."status" = 'paid'
+            THEN ROUND("r"."amount")
+          END
+        )
+      ) < 9000000
+      THEN CAST((
+        SUM(
+          CASE
+            WHEN "r"."created_at" < '2026-07-01 00:00:00' AND "r"."status" = 'paid'
+            THEN ROUND("r"."amount")
+          END
+        ) * 1000000000 + SUM(
+          CASE
+            WHEN "r"."created_at" < '2026-07-01 00:00:00' AND "r"."status" = 'paid'
+            THEN ROUND((
+              "r"."amount" - ROUND("r"."amount")
+            ) * 1000000000)
+          END
+        )
+      ) AS REAL) / 1000000000.0
+      ELSE SUM(
         CASE
           WHEN "r"."created_at" < '2026-07-01 00:00:00' AND "r"."status" = 'paid'
-          THEN CAST("r"."amount" AS INTEGER)
+          THEN ROUND("r"."amount")
         END
       ) + CAST(SUM(
         CASE
           WHEN "r"."created_at" < '2026-07-01 00:00:00' AND "r"."status" = 'paid'
           THEN ROUND((
-            "r"."amount" - CAST("r"."amount" AS INTEGER)
+            "r"."amount" - ROUND("r"."amount")
           ) * 1000000000)
         END
       ) AS REAL) / 1000000000.0
-    ) AS REAL) AS "a3"
+    END AS "a3"
   FROM "orders" AS "r"
   WHERE
     "r"."created_at" >= '2025-07-01 00:00:00'

@@ -1,17 +1,27 @@
 WITH "seg_orders" AS (
   SELECT
     "r"."customer_id" AS "entity_key",
-    CAST(PRINTF(
-      '%.15g',
-      SUM(CASE WHEN "r"."status" = 'paid' THEN CAST("r"."amount" AS INTEGER) END) + CAST(SUM(
+    CASE
+      WHEN ABS(SUM(CASE WHEN "r"."status" = 'paid' THEN ROUND("r"."amount") END)) < 9000000
+      THEN CAST((
+        SUM(CASE WHEN "r"."status" = 'paid' THEN ROUND("r"."amount") END) * 1000000000 + SUM(
+          CASE
+            WHEN "r"."status" = 'paid'
+            THEN ROUND((
+              "r"."amount" - ROUND("r"."amount")
+            ) * 1000000000)
+          END
+        )
+      ) AS REAL) / 1000000000.0
+      ELSE SUM(CASE WHEN "r"."status" = 'paid' THEN ROUND("r"."amount") END) + CAST(SUM(
         CASE
           WHEN "r"."status" = 'paid'
           THEN ROUND((
-            "r"."amount" - CAST("r"."amount" AS INTEGER)
+            "r"."amount" - ROUND("r"."amount")
           ) * 1000000000)
         END
       ) AS REAL) / 1000000000.0
-    ) AS REAL) AS "a1",
+    END AS "a1",
     MAX("r"."created_at") AS "a2"
   FROM "orders" AS "r"
   GROUP BY

@@ -10,15 +10,19 @@ WITH "seg_orders" AS (
       END
     ) AS "a1",
     CASE
-      WHEN COUNT("r"."amount") > 0
-      THEN CAST(PRINTF(
-        '%.15g',
-        CAST((
-          SUM(CAST("r"."amount" AS INTEGER)) + CAST(SUM(ROUND((
-            "r"."amount" - CAST("r"."amount" AS INTEGER)
-          ) * 1000000000)) AS REAL) / 1000000000.0
-        ) AS REAL) / COUNT("r"."amount")
-      ) AS REAL)
+      WHEN ABS(SUM(ROUND("r"."amount"))) < 9000000
+      THEN CAST((
+        SUM(ROUND("r"."amount")) * 1000000000 + SUM(ROUND((
+          "r"."amount" - ROUND("r"."amount")
+        ) * 1000000000))
+      ) AS REAL) / (
+        1000000000.0 * COUNT("r"."amount")
+      )
+      ELSE CAST((
+        SUM(ROUND("r"."amount")) + CAST(SUM(ROUND((
+          "r"."amount" - ROUND("r"."amount")
+        ) * 1000000000)) AS REAL) / 1000000000.0
+      ) AS REAL) / COUNT("r"."amount")
     END AS "a2"
   FROM "orders" AS "r"
   GROUP BY
