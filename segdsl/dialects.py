@@ -84,7 +84,9 @@ DIALECTS: dict[str, Dialect] = {
         Dialect("clickhouse", "clickhouse", executed=True, engine="ClickHouse (chDB, in-process)",
                 unsupported={"missing_lists": "ClickHouse arrays cannot be NULL (a missing list is "
                                               "stored as an empty one)"},
-                notes=("dates are Date32 and timestamps DateTime64(6): Date and DateTime stop at 1970",)),
+                notes=("dates are Date32 and timestamps DateTime64(6): Date and DateTime stop at 1970",
+                       "avg of a decimal is the exact sum divided by the count at 18 decimal places "
+                       "(ClickHouse's avg() is a float: 99.99 three times gave 99.99000000000001)")),
         Dialect("datafusion", "postgres", executed=True, engine="Apache DataFusion (in-process)",
                 notes=("written in PostgreSQL syntax with DataFusion's own text functions and "
                        "exact decimal literals",)),

@@ -470,6 +470,19 @@ class ClickHouseLowering(Lowering):
         # avg 0 and max 1970. A Nullable column is filled with NULL whatever that setting is.
         return exp.Anonymous(this="toNullable", expressions=[value])
 
+    def decimal_total(self, average: bool, arg: exp.Expr, condition: exp.Expr | None) -> exp.Expr:
+        """ClickHouse's avg() of a Decimal is a Float64 from a float division: 99.99 three times
+        averages to 99.99000000000001, outside ``0..99.99``. The average is the exact Decimal
+        sum divided by the count at 18 decimal places (nullIf: over no values it is NULL, not a
+        division by zero); the sum is ClickHouse's own, exact."""
+        total = self.aggregate(exp.Sum, arg, condition)
+        if not average:
+            return total
+        wide = exp.Anonymous(this="toDecimal128", expressions=[total, exp.Literal.number(18)])
+        count = exp.Anonymous(this="nullIf", expressions=[
+            self.aggregate(exp.Count, arg.copy(), condition), exp.Literal.number(0)])
+        return exp.Div(this=wide, expression=count)
+
     def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
         needle = exp.Literal.string(text)
         if kind == "contains":
