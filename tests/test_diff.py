@@ -362,3 +362,26 @@ def test_hand_sets_agree_with_the_reference_evaluator(example_schema: Schema, te
     segment = build_program([("v.seg", text)], example_schema).segments[name]
     data = Dataset(CUSTOMERS, RELATIONS)
     assert evaluate_segment(segment, example_schema, data, DATASET_AS_OF) == members
+
+
+def test_two_folders_each_with_their_own_schema(tmp_path: Path, db: Path) -> None:
+    """Each folder is checked against the schema.yml found from it: v2 raises the 'adult'
+    trait to 41, so the same text 'where adult' loses customers 1 (30), 2 (40), 6 (25) and
+    9 (35) and keeps 5 (65). Both used v1's schema before, and the diff said 'unchanged'."""
+    schema = (EXAMPLES / "schema.yml").read_text(encoding="utf-8")
+    assert "  adult: age >= 18\n" in schema
+    for name, bound in (("v1", 18), ("v2", 41)):
+        (tmp_path / name).mkdir()
+        _write(tmp_path / name, "schema.yml", schema.replace("  adult: age >= 18\n", f"  adult: age >= {bound}\n"))
+        _write(tmp_path / name, "ad.seg", "segment ad where adult\n")
+    result = segdsl("diff", "v1", "v2", "--db", str(db), "--as-of", AS_OF, "--format", "json", "--sample", "10",
+                    cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    [seg] = json.loads(result.stdout)["segments"]
+    assert seg["status"] == "changed"
+    members = seg["members"]
+    assert members["enter"] == 0 and {1, 2, 6, 9} <= set(members["sample"]["leave"])
+    assert 5 in members["sample"]["stay"] and 2 not in members["sample"]["stay"]
+    backwards = json.loads(segdsl("diff", "v2", "v1", "--db", str(db), "--as-of", AS_OF, "--format", "json",
+                                  cwd=tmp_path).stdout)["segments"][0]["members"]
+    assert (backwards["enter"], backwards["leave"]) == (members["leave"], 0)

@@ -1,8 +1,8 @@
 """``segdsl diff``: what an edit does, before it ships.
 
-OLD and NEW are files, folders or ``git:REV:path`` (segdsl/git_versions.py); a version at a
-revision is checked against the schema.yml of that revision when it has one (the current
-schema otherwise, or whatever --schema names). The changed conditions come from the IR (see
+OLD and NEW are files, folders or ``git:REV:path`` (segdsl/git_versions.py); each version is
+checked against its own schema.yml: the one found from its file or folder, or at its revision
+(the current schema when a revision has none; whatever --schema names, for both). The changed conditions come from the IR (see
 structural_diff.py); the members who enter, leave and stay come from ONE DuckDB query that evaluates every old and new version side by side
 (``membership_sql``) and aggregates the pairs, so a diff costs one scan of the data.
 """
@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from segdsl import git_versions, ir
-from segdsl.cli import Failed, _emit, as_of_option, load_schema_for, schema_option
+from segdsl.cli import Failed, _emit, as_of_option, find_schema, load_schema_for, schema_option
 from segdsl.diagnostics import SegdslError, did_you_mean
 from segdsl.structural_diff import SegmentDiff
 
@@ -98,9 +98,13 @@ read_version = git_versions.read_version
 
 def _schema_of(spec: str, current: Any) -> Any:
     """The schema a version was written for: at its revision when it has one there, else
-    the current one (with a warning when the old one does not load)."""
+    the current one (with a warning when the old one does not load). A file or folder uses
+    the schema.yml found from its own place, so two folders each keep their own schema."""
     if not git_versions.is_git(spec):
-        return current
+        own = find_schema([spec])
+        if own is None or os.path.realpath(own) == os.path.realpath(current.path):
+            return current
+        return load_schema_for(own, [spec])
     schema, problems = git_versions.schema_at(spec)
     if problems:
         click.echo(f"warning: the schema at {spec.split(':', 2)[1]} does not load "
