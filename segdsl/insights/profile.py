@@ -382,6 +382,7 @@ class Profiler:
         sides = self.sides
         distinct, with_value = (int(x or 0) for x in self.db.fetchone(
             f"SELECT approx_count_distinct({v}), COUNT({v}) FROM {self.table}"))
+        distinct = min(distinct, with_value)  # the estimate can exceed the values there are
         unique = distinct > UNIQUE_MIN and distinct >= with_value / 2
         sums = ", ".join(f"SUM({quote(f'c{i}')})" for i in range(len(sides)))
         if unique:
