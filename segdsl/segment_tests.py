@@ -47,6 +47,7 @@ from segdsl import ir
 from segdsl import syntax as s
 from segdsl.datatypes import DataType
 from segdsl.diagnostics import Diagnostic, Source, did_you_mean, make
+from segdsl.limits import AS_OF_FIRST, AS_OF_LAST
 from segdsl.node import Node, fields, replace
 from segdsl.project import Program
 from segdsl.schema import Field, Schema
@@ -233,6 +234,7 @@ class _Reader:
             relation_keys.setdefault(relation.table, name)
         allowed = ["as_of", "description", "expect", *sorted(entity_keys), *sorted(relation_keys)]
         as_of: dt.date | None = None
+        as_of_given = False  # a wrong as_of is one mistake, not also a missing one
         entities: list[dict[str, Any]] | None = None
         relations: dict[str, list[dict[str, Any]]] = {name: [] for name in self.schema.relations}
         given: set[str] = set()
@@ -241,6 +243,7 @@ class _Reader:
         for key, key_node, value in self.pairs(root, "the test file"):
             if key == "as_of":
                 as_of = self.date(value)
+                as_of_given = True
             elif key == "description":
                 continue
             elif key == "expect":
@@ -273,7 +276,8 @@ class _Reader:
                 self.error(f"two {self.schema.table} rows have {self.schema.key} {entity_key}", node,
                            "each entity is one row; give related rows under the relation's name")
             keys_given.add(entity_key)
-        expectations = self.expectations(expect_node, expect_key or root, keys_given, key_is_text, as_of)
+        expectations = self.expectations(expect_node, expect_key or root, keys_given, key_is_text,
+                                         as_of, as_of_given)
         if self.diagnostics:
             return None
         for row in entities:
@@ -293,7 +297,10 @@ class _Reader:
             except ValueError:
                 value = None
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value
+            if AS_OF_FIRST <= value <= AS_OF_LAST:
+                return value
+            self.error(f"as_of must be between {AS_OF_FIRST} and {AS_OF_LAST}, as --as-of", node)
+            return None
         self.error("as_of must be a date such as 2026-06-30", node)
         return None
 
@@ -348,6 +355,9 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, (int, str)):
             self.error("a key must be a whole number or a text", node)
             return None
+        if isinstance(value, int) and not -_INT64 <= value < _INT64:
+            self.error("a whole-number key must fit in 64 bits (up to 9223372036854775807)", node)
+            return None
         self.keys.append((value, node))
         return value
 
@@ -379,13 +389,20 @@ class _Reader:
         if kind in ("int", "decimal") and (isinstance(value, bool) or not isinstance(value, (int, float))):
             return None, f"write a number, not {node.value!r}"
         if kind == "int":
-            return (value, None) if isinstance(value, int) else (None, f"write a whole number, not {node.value}")
+            if not isinstance(value, int):
+                return None, f"write a whole number, not {node.value}"
+            return (value, None) if -_INT64 <= value < _INT64 else (
+                None, "write a whole number that fits in 64 bits (up to 9223372036854775807)")
         if kind == "decimal":
             try:
                 number = Decimal(str(node.value).replace("_", ""))
             except InvalidOperation:
                 number = Decimal(repr(value))
-            return (number, None) if number.is_finite() else (None, "write a finite number")
+            if not number.is_finite():
+                return None, "write a finite number"
+            # the test database's column is DECIMAL(38, 10): 28 digits before the point
+            return (number, None) if abs(number) < _DECIMAL_LIMIT else (
+                None, "write a number with at most 28 digits before the point")
         if isinstance(value, str):
             with contextlib.suppress(ValueError):
                 value = (dt.datetime.fromisoformat(value) if kind == "timestamp"
@@ -405,7 +422,7 @@ class _Reader:
     # -- expectations ------------------------------------------------------------------------
 
     def expectations(self, node: yaml.Node | None, where: yaml.Node, known: set[Key], key_is_text: bool,
-                     as_of: dt.date | None) -> list[Expectation]:
+                     as_of: dt.date | None, as_of_given: bool) -> list[Expectation]:
         if node is None:
             self.error("the test file has no 'expect'", where,
                        "add  expect: {SEGMENT: [keys of the members]}")
@@ -423,7 +440,7 @@ class _Reader:
                     "segments come from the .seg files given and those in the test file's folder")
                 self.error(f"no segment named '{name}'", name_node, hint)
                 continue
-            if as_of is None and _uses_relative_time(segment.pred):
+            if as_of is None and not as_of_given and _uses_relative_time(segment.pred):
                 self.error(f"segment '{name}' uses relative time (in last …, … ago, today); "
                            "give the test a reference date", name_node, "add  as_of: 2026-06-30")
             members: frozenset[Key] | None = None
@@ -500,6 +517,8 @@ def read_test(path: str, schema: Schema, program: Program) -> tuple[SegmentTest 
 
 # ---- running on DuckDB ------------------------------------------------------------------------------
 
+_INT64 = 2**63
+_DECIMAL_LIMIT = Decimal(10) ** 28
 _SQL_TYPES = {"int": "BIGINT", "decimal": "DECIMAL(38, 10)", "string": "VARCHAR", "enum": "VARCHAR",
               "bool": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP"}
 

@@ -245,6 +245,15 @@ expect:
     ("customers: [{customer_id: 1, interests: [1, [2]]}]\nexpect: {uk_ireland: []}\n",
      "'interests' is a list<string>; write a single value here"),
     ("customers: [{customer_id: 1}]\nexpect: {uk_ireland: {in: [1], out: [1]}}\n", "1 is both in and out"),
+    # beyond what the test database (and every engine) holds: a diagnostic, not DuckDB's error
+    ("as_of: 0001-01-01\ncustomers: []\nexpect: {uk_ireland: []}\n",
+     ":1:8: error[SEG410]: as_of must be between 1001-01-01 and 9998-12-31"),
+    ("customers: [{customer_id: 99999999999999999999999}]\nexpect: {uk_ireland: []}\n",
+     "a whole-number key must fit in 64 bits"),
+    ("customers: [{customer_id: 1, age: -9223372036854775809}]\nexpect: {uk_ireland: []}\n",
+     "'age' is an int; write a whole number that fits in 64 bits"),
+    ("customers: [{customer_id: 1, income: 123456789012345678901234567890.5}]\nexpect: {uk_ireland: []}\n",
+     "'income' is a decimal; write a number with at most 28 digits before the point"),
 ])
 def test_test_file_mistakes(tmp_path: Path, text: str, message: str) -> None:
     shutil.copy(EXAMPLES / "schema.yml", tmp_path / "schema.yml")
@@ -272,3 +281,13 @@ def test_segment_errors_stop_the_run(project: Path) -> None:
     result = cli("test", str(project / "segments"))
     assert result.returncode == 1
     assert "error[SEG101]: unknown field 'agee'" in result.stderr
+
+
+def test_a_wrong_as_of_is_one_mistake(tmp_path: Path) -> None:
+    """An as_of that is not a date is reported once, not also as a missing reference date."""
+    shutil.copy(EXAMPLES / "schema.yml", tmp_path / "schema.yml")
+    write(tmp_path / "recent.seg", "segment recent where has orders in last 30 days\n")
+    write(tmp_path / "t.test.yml", "as_of: 2026-13-01\ncustomers: [{customer_id: 1}]\nexpect: {recent: []}\n")
+    result = cli("test", str(tmp_path))
+    assert result.returncode == 1 and "as_of must be a date such as 2026-06-30" in result.stderr
+    assert "uses relative time" not in result.stderr and result.stderr.count("error[SEG410]") == 1
