@@ -16,6 +16,8 @@ The layout::
 * a condition on an aggregate that holds a comment inside ``count(…)``, or that is too wide
   and has a filter, is broken too: ``count(`` / the relation and window / ``where`` and its
   filter, one condition per line / ``) > 2``; so a comment stays inside its condition;
+* a value list (``in (…)``, ``has any (…)``) that holds a comment has one value per line
+  between ``(`` and ``)``, so each comment stays after the value it followed;
 * parentheses where precedence (or the written grouping, which the IR keeps) needs them,
   and around an ``and`` inside an ``or``, for the reader; ``==`` → ``=``, ``<>`` → ``!=``,
   ``between a and b`` → ``a..b``, ``1 days`` → ``1 day``; keywords in lower case, names in
@@ -218,6 +220,9 @@ class _Formatter:
             return self.lines(node.filter, indent, prefix + head,
                               isinstance(node.filter, (s.And, s.Or)), anchors=(start, tstart))
         text = prefix + self.inline(node)
+        if isinstance(node, (s.InList, s.ListHas)) and any(
+                node.list_span.start < c.pos < node.list_span.end for c in self.comments):
+            return self.value_list_lines(node, indent, text, start, tstart)
         operand = getattr(node, "operand", None)
         if isinstance(operand, s.Aggregate) and (self.comment_inside(operand) or (
                 operand.filter is not None and indent + len(text) > MAX_WIDTH)):
@@ -231,6 +236,9 @@ class _Formatter:
         ``or``): then the group's own span stands for them."""
         pair = self.paren_pair(node)
         open_, close = pair or (node.span.start, node.span.end)
+        if pair is None:  # a span ends before the ')' of a group it ends with: reach past it
+            close = max([c for o, c in self.pairs if open_ <= o < close], default=close)
+            close = max(close, node.span.end)
         start, tstart = anchors or self.anchors(open_ if pair else node.span.start, first_in_group)
         one = prefix + "(" + self.inline(node) + ")"
         inside = any(open_ < c.pos < close for c in self.comments)
@@ -272,6 +280,26 @@ class _Formatter:
             out.extend(self.chain_lines(aggregate.filter, indent + 2, "where ", indent + 4))
         rest = self.inline(node)[len(_operand(aggregate, self)):]
         out.append(_Line(indent, ")" + rest, close, close, max(node.span.end, close + 1), "item"))
+        return out
+
+    def value_list_lines(self, node: s.InList | s.ListHas, indent: int, text: str, start: int,
+                         tstart: int) -> list[_Line]:
+        """A value list that holds a comment, one value per line, so each comment stays after
+        the value it was written after::
+
+            region in (
+              'UK',  # our home market
+              'IE'
+            )
+        """
+        head = text[:len(text) - len(_values(node.values)) - 1]  # up to and including '('
+        out = [_Line(indent, head, start, tstart, node.list_span.start + 1, "open")]
+        for index, value in enumerate(node.values):
+            comma = "," if index < len(node.values) - 1 else ""
+            out.append(_Line(indent + 2, _value(value) + comma, value.span.start, value.span.start,
+                             value.span.end, "item"))
+        close = node.list_span.end - 1
+        out.append(_Line(indent, ")", close, close, node.span.end, "close"))
         return out
 
     def comment_inside(self, aggregate: s.Aggregate) -> bool:

@@ -183,9 +183,42 @@ def test_hash_inside_strings_is_not_a_comment() -> None:
 
 
 def test_two_trailing_comments_on_one_output_line() -> None:
-    text = "segment a where age > 1  # one\n and age < 3 and region in ('UK', # two\n 'IE')  # three\n"
+    text = "segment a where age > 1  # one\n and age < 3 and (age > 2 # two\n or age = 0)  # three\n"
     assert fmt(text) == ("segment a\n  where age > 1  # one\n    and age < 3\n"
-                         "    # two\n    and region in ('UK', 'IE')  # three\n")
+                         "    and (\n      age > 2  # two\n      or age = 0\n    )  # three\n")
+    text = "segment a where age > 1 and count(orders # two\n) > 1 # three\n"
+    assert fmt(text) == ("segment a\n  where age > 1\n    and count(\n      orders  # two\n"
+                         "    ) > 1  # three\n")
+
+
+def test_a_comment_before_a_groups_closing_paren_stays_inside_it() -> None:
+    """A group's span ends before its ')': a comment written just before that ')' belongs to
+    the group's last condition, not to the line of an enclosing group's ')' (where the next
+    run found it outside the group and put the group back on one line)."""
+    text = "segment c where age = 0 or city starts with 'x' and ( has orders and ( is_subscribed ) # note\n  )"
+    once = fmt(text)
+    assert once == ("segment c\n  where age = 0\n    or (\n      city starts with 'x'\n      and (\n"
+                    "        has orders\n        and is_subscribed  # note\n      )\n    )\n")
+    assert fmt(once) == once
+
+
+def test_a_comment_in_a_value_list_stays_after_its_value() -> None:
+    """A list that holds a comment gets one value per line (before, the comments moved to
+    the condition's line and above it)."""
+    text = "segment a where age > 1  # one\n and region in ('UK', # two\n 'IE', # three\n 'US')  # four\n"
+    assert fmt(text) == ("segment a\n  where age > 1  # one\n"
+                         "    and region in (\n      'UK',  # two\n      'IE',  # three\n      'US'\n"
+                         "    )  # four\n")
+    text = "segment a where region in ( # the list\n 'UK'\n  # before IE\n , 'IE' ) and age > 2\n"
+    assert fmt(text) == ("segment a\n  where region in (  # the list\n    'UK',\n    # before IE\n"
+                         "    'IE'\n  )\n    and age > 2\n")
+    text = ("segment a where count(orders where category not in ('x', # cx\n 'y')) > 1 "
+            "and interests has any ('a', # aa\n 'b')\n")
+    assert fmt(text) == ("segment a\n  where count(\n    orders\n    where category not in (\n"
+                         "      'x',  # cx\n      'y'\n    )\n  ) > 1\n"
+                         "    and interests has any (\n      'a',  # aa\n      'b'\n    )\n")
+    assert fmt("segment a where region in ('UK', 'IE')  # after\n") == (
+        "segment a\n  where region in ('UK', 'IE')  # after\n")  # no comment inside: one line
 
 
 def test_comment_inside_an_aggregate_stays_inside_its_condition() -> None:
@@ -506,7 +539,7 @@ def test_property_narrow_width_breaks_everything_it_can(text: str, width: int, c
         found = list(_WORDS.finditer(line))
         code = line[:next((m.start() for m in found if m.group().startswith("#")), len(line))].rstrip()
         tokens = [m.group() for m in found if not m.group().startswith(("#", "'", '"', "`"))]
-        if len(code) > width and tokens[0] not in ("segment", "description"):
+        if len(code) > width and tokens and tokens[0] not in ("segment", "description"):  # not a lone value
             assert ("and" not in tokens[1:] and "or" not in tokens[1:]) or "between" in tokens, line
 
 
