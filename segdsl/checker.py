@@ -137,6 +137,12 @@ class Checker(OperandResolver):
     def _in_segment(self, node: s.InSegment) -> ir.Pred | None:
         name = node.name.text
         self._depend(f"seg:{name}")
+        if self._owners and self._owners[-1].startswith("trait:"):
+            # Traits belong to the schema and are checked once, without any segment file.
+            self._error("SEG130", f"a trait cannot use 'in segment {name}'", node.span,
+                        "traits are part of the schema, and segments are built on them; write the "
+                        "condition itself in the trait, or use the segment in other segments")
+            return None
         if name not in self._segments and name not in self._resolved:
             suggestion = did_you_mean(name, list(self._segments))
             hint = f"did you mean '{suggestion}'?" if suggestion else (

@@ -121,7 +121,9 @@ _ENTRIES = [
              "age < 99999999999999999999", "age < 200"),
     # ---- segments and traits ----
     CodeInfo("SEG130", "unknown segment",
-             "`in segment NAME` names a segment that is not in the given files or folders.",
+             "`in segment NAME` names a segment that is not in the given files or folders. A trait "
+             "cannot use `in segment` at all: traits belong to the schema, which is checked without "
+             "the segment files.",
              "segment high_value where age > 40\nsegment vip where in segment hig_value",
              "segment high_value where age > 40\nsegment vip where in segment high_value"),
     CodeInfo("SEG131", "duplicate segment name",

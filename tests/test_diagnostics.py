@@ -194,3 +194,11 @@ def test_json_keeps_a_long_line_short_too() -> None:
     assert (shown["line"], shown["column"]) == (1, start + 1)
     assert isinstance(shown["source_line"], str) and "age > 5000" in shown["source_line"]
     assert len(shown["source_line"]) < 130
+def test_a_trait_cannot_use_a_segment() -> None:
+    """Traits are checked with the schema, where no segment exists: the message says so
+    instead of calling a segment that the files do define unknown."""
+    schema = segdsl.load_schema({"table": "t", "key": "id", "fields": {"age": "int"},
+                                 "traits": {"x": "age > 3 and not in segment a"}})
+    program = build_program([("a.seg", "segment a where age > 1\nsegment b where x\n")], schema)
+    assert [(d.code, d.message) for d in program.errors] == [("SEG130", "a trait cannot use 'in segment a'")]
+    assert "write the condition itself in the trait" in (program.errors[0].hint or "")
