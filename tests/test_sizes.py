@@ -187,6 +187,9 @@ def test_a_broken_snapshot_file_is_a_warning_not_a_failure(project: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert "warning:" in result.stderr and "Traceback" not in result.stderr
     assert json.loads((project / "small.duckdb.segdsl-sizes.json").read_text(encoding="utf-8"))["segments"]
+    (project / "small.duckdb.segdsl-sizes.json").write_text('{"snapshots": 5}', encoding="utf-8")
+    other = segdsl("sizes", "segments.seg", "--db", "small.duckdb", "--as-of", AS_OF, cwd=project)
+    assert other.returncode == 0 and "is not a segdsl sizes snapshot (no 'segments' mapping)" in other.stderr
 
 
 def test_segment_option_selects_and_suggests(project: Path) -> None:

@@ -98,7 +98,7 @@ def read_snapshots(path: Path) -> dict[str, Snapshot]:
         raise SnapshotError(f"cannot read {path}: {error.strerror or error}") from None
     try:
         data = json.loads(text)
-        segments = data["segments"] if isinstance(data, dict) else None
+        segments = data.get("segments") if isinstance(data, dict) else None
         if not isinstance(segments, dict):
             raise ValueError("no 'segments' mapping")
         result: dict[str, Snapshot] = {}
