@@ -80,7 +80,9 @@ class Schema(Node):
 
 
 def load_schema(spec: str | os.PathLike[str] | Mapping[str, Any]) -> Schema:
-    """Load a schema from a YAML file path or a mapping; raise SegdslError on any mistake.
+    """Load a schema from a YAML file path or a mapping; raise SegdslError on any mistake in
+    it. Trait conditions are checked with the segments (``check``, ``compile`` and every
+    command report a broken trait, used or not), so a schema can be loaded to fix them.
 
     Anything else (None, a number) is a TypeError naming the argument.
     """
