@@ -85,8 +85,9 @@ DIALECTS: dict[str, Dialect] = {
                 unsupported={"missing_lists": "ClickHouse arrays cannot be NULL (a missing list is "
                                               "stored as an empty one)"},
                 notes=("dates are Date32 and timestamps DateTime64(6): Date and DateTime stop at 1970",
-                       "avg of a decimal is the exact sum divided by the count at 18 decimal places "
-                       "(ClickHouse's avg() is a float: 99.99 three times gave 99.99000000000001)")),
+                       "avg of a decimal is the exact sum divided by the count to 10 decimal places, "
+                       "then a Float64 as avg() is (ClickHouse's own avg() gave 99.99000000000001 "
+                       "for 99.99 three times)")),
         Dialect("datafusion", "postgres", executed=True, engine="Apache DataFusion (in-process)",
                 notes=("written in PostgreSQL syntax with DataFusion's own text functions and "
                        "exact decimal literals",)),

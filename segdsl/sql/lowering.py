@@ -471,17 +471,19 @@ class ClickHouseLowering(Lowering):
         return exp.Anonymous(this="toNullable", expressions=[value])
 
     def decimal_total(self, average: bool, arg: exp.Expr, condition: exp.Expr | None) -> exp.Expr:
-        """ClickHouse's avg() of a Decimal is a Float64 from a float division: 99.99 three times
-        averages to 99.99000000000001, outside ``0..99.99``. The average is the exact Decimal
-        sum divided by the count at 18 decimal places (nullIf: over no values it is NULL, not a
-        division by zero); the sum is ClickHouse's own, exact."""
+        """ClickHouse's avg() of a Decimal divides in Float64 after converting the sum: 99.99
+        three times averages to 99.99000000000001, outside ``0..99.99``. Here the exact Decimal
+        sum is divided by the count at 10 decimal places and then read as a Float64 once (the
+        type avg() has, so literals compare as before: a Decimal(38, 18) held 99.99 exactly but
+        was not IN (99.99), whose float ClickHouse widened to 99.989999999999994884). nullIf:
+        over no values the average is NULL, not a division by zero. Sums are ClickHouse's own."""
         total = self.aggregate(exp.Sum, arg, condition)
         if not average:
             return total
-        wide = exp.Anonymous(this="toDecimal128", expressions=[total, exp.Literal.number(18)])
+        wide = exp.Anonymous(this="toDecimal128", expressions=[total, exp.Literal.number(10)])
         count = exp.Anonymous(this="nullIf", expressions=[
             self.aggregate(exp.Count, arg.copy(), condition), exp.Literal.number(0)])
-        return exp.Div(this=wide, expression=count)
+        return exp.Anonymous(this="toFloat64", expressions=[exp.Div(this=wide, expression=count)])
 
     def text_match(self, value: exp.Expr, kind: str, text: str) -> exp.Expr:
         needle = exp.Literal.string(text)

@@ -11,7 +11,7 @@ WITH "seg_orders" AS (
         END
       )
     ) AS "a1",
-    toNullable(toDecimal128(SUM("r"."amount"), 18) / nullIf(COUNT("r"."amount"), 0)) AS "a2"
+    toNullable(toFloat64(toDecimal128(SUM("r"."amount"), 10) / nullIf(COUNT("r"."amount"), 0))) AS "a2"
   FROM "orders" AS "r"
   GROUP BY
     "r"."customer_id"
