@@ -9,7 +9,7 @@ never imports sqlglot or duckdb, so it starts fast.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import Any
 
 import click
@@ -45,7 +45,7 @@ def check(paths: tuple[str, ...], schema_path: str | None, output_format: str, d
     program = load_program(paths, None, schema_path, dialect, output_format)
     # Unused traits only when a folder is checked: files given one by one are a part of the
     # project, and every trait they do not use would be a false alarm.
-    whole_project = any(path != "-" and Path(path).is_dir() for path in paths)
+    whole_project = any(path != "-" and os.path.isdir(path) for path in paths)
     found = program.diagnostics + program.dialect_diagnostics() + lint(program, whole_project)
     if database is not None:
         found += _database_warnings(program.schema, database)
