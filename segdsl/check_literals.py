@@ -14,6 +14,7 @@ from segdsl import ir
 from segdsl import syntax as s
 from segdsl.datatypes import DECIMAL, DataType
 from segdsl.diagnostics import did_you_mean
+from segdsl.limits import fits_64_bits
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -89,14 +90,11 @@ def literal(node: s.Value, data_type: DataType, report: Report) -> ir.Lit | None
     return None
 
 
-_INT64 = 2**63
-
-
 def number_in_range(node: s.Number) -> bool:
     """Whole numbers within a signed 64-bit integer, others within DECIMAL(38): the range every
     engine reads the same way."""
     if node.is_integer:
-        return -_INT64 <= int(node.value) < _INT64
+        return fits_64_bits(int(node.value))
     return len(node.value.as_tuple().digits) <= 38
 
 

@@ -26,6 +26,11 @@ WINDOW_LIMIT_TEXT = "1,000 years (365,000 days, 52,000 weeks or 12,000 months)"
 AS_OF_FIRST, AS_OF_LAST = dt.date(1001, 1, 1), dt.date(9998, 12, 31)
 
 
+def fits_64_bits(number: int) -> bool:
+    """A whole number every engine reads alike: a signed 64-bit integer (BIGINT)."""
+    return -2**63 <= number < 2**63
+
+
 def reference_date(value: object) -> dt.date:
     """``as_of`` as a date: a date or an ISO ``YYYY-MM-DD`` string, within the calendar limits.
 

@@ -47,7 +47,7 @@ from segdsl import ir
 from segdsl import syntax as s
 from segdsl.datatypes import DataType
 from segdsl.diagnostics import Diagnostic, Source, did_you_mean, make
-from segdsl.limits import AS_OF_FIRST, AS_OF_LAST
+from segdsl.limits import fits_64_bits, reference_date
 from segdsl.node import Node, fields, replace
 from segdsl.project import Program
 from segdsl.schema import Field, Schema
@@ -297,10 +297,11 @@ class _Reader:
             except ValueError:
                 value = None
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            if AS_OF_FIRST <= value <= AS_OF_LAST:
-                return value
-            self.error(f"as_of must be between {AS_OF_FIRST} and {AS_OF_LAST}, as --as-of", node)
-            return None
+            try:
+                return reference_date(value)  # within the calendar limits, as --as-of
+            except ValueError as error:
+                self.error(str(error), node)
+                return None
         self.error("as_of must be a date such as 2026-06-30", node)
         return None
 
@@ -355,7 +356,7 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, (int, str)):
             self.error("a key must be a whole number or a text", node)
             return None
-        if isinstance(value, int) and not -_INT64 <= value < _INT64:
+        if isinstance(value, int) and not fits_64_bits(value):
             self.error("a whole-number key must fit in 64 bits (up to 9223372036854775807)", node)
             return None
         self.keys.append((value, node))
@@ -391,7 +392,7 @@ class _Reader:
         if kind == "int":
             if not isinstance(value, int):
                 return None, f"write a whole number, not {node.value}"
-            return (value, None) if -_INT64 <= value < _INT64 else (
+            return (value, None) if fits_64_bits(value) else (
                 None, "write a whole number that fits in 64 bits (up to 9223372036854775807)")
         if kind == "decimal":
             try:
@@ -517,7 +518,6 @@ def read_test(path: str, schema: Schema, program: Program) -> tuple[SegmentTest 
 
 # ---- running on DuckDB ------------------------------------------------------------------------------
 
-_INT64 = 2**63
 _DECIMAL_LIMIT = Decimal(10) ** 28
 _SQL_TYPES = {"int": "BIGINT", "decimal": "DECIMAL(38, 10)", "string": "VARCHAR", "enum": "VARCHAR",
               "bool": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP"}
