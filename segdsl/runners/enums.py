@@ -12,8 +12,6 @@ query that fails becomes a warning at the field, so one bad name does not hide t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from sqlglot import exp
 
 from segdsl import ddl, dialects
@@ -84,10 +82,9 @@ def _text(value: object) -> str:
 
 
 def _undeclared(schema: Schema, table: str, field: Field, values: list[str]) -> Diagnostic:
-    declared: Iterable[str] = field.type.values
     shown = values[:SHOWN]
     listed = ", ".join(f"'{v}'" for v in shown) + (" and more" if len(values) > SHOWN else "")
-    close = [f"'{v}' → '{m}'" for v in shown if (m := did_you_mean(v, tuple(declared))) is not None]
+    close = [f"'{v}' → '{m}'" for v in shown if (m := did_you_mean(v, field.type.values)) is not None]
     hint = "add them to the field's values in the schema, or clean the data"
     if close:
         hint += "; close to declared values: " + ", ".join(close)

@@ -276,12 +276,12 @@ class SQLiteLowering(Lowering):
                                                                 expression=_BILLION.copy())), condition)
         count = self.aggregate(exp.Count, arg.copy(), condition) if average else None
         scaled = exp.Add(this=exp.Mul(this=whole.copy(), expression=_BILLION.copy()), expression=nanos.copy())
-        divisor: exp.Expr = exp.Literal.number("1000000000.0")
+        divisor: exp.Expr = _BILLION_REAL.copy()
         if count is not None:
             divisor = exp.Paren(this=exp.Mul(this=divisor, expression=count.copy()))
         exact = exp.Div(this=exp.Paren(this=scaled), expression=divisor)
         rounded: exp.Expr = exp.Add(this=whole.copy(), expression=exp.Div(
-            this=nanos.copy(), expression=exp.Literal.number("1000000000.0")))
+            this=nanos.copy(), expression=_BILLION_REAL.copy()))
         if count is not None:
             rounded = exp.Div(this=exp.Paren(this=rounded), expression=count.copy())
         small = exp.LT(this=exp.Abs(this=whole), expression=exp.Literal.number(9_000_000))
@@ -296,6 +296,7 @@ class SQLiteLowering(Lowering):
 
 
 _BILLION = exp.Literal.number(1_000_000_000)
+_BILLION_REAL = exp.Literal.number("1000000000.0")  # dividing by it gives a REAL on SQLite
 
 
 class SnowflakeLowering(Lowering):
